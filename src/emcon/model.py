@@ -1,0 +1,269 @@
+"""The typed content model: modules, packs, sources and glossary.
+
+The model knows no files. The loader turns YAML into plain data and these
+classes validate it; cross-references between documents are checked in
+``checks.py``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+Line = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+Audience = Literal["soldier", "leader", "civilian"]
+Bloom = Literal["remember", "understand", "apply", "analyze", "evaluate", "create"]
+Method = Literal["lecture", "discussion", "case-study", "demonstration", "practical", "check"]
+PageSize = Literal["A4", "Letter"]
+
+
+class Strict(BaseModel):
+    """Base for every content record: unknown keys are errors (likely typos)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- sources
+
+
+class Source(Strict):
+    """A bibliographic record that modules cite by id."""
+
+    id: Id
+    title: Line
+    publisher: Line
+    date: datetime.date
+    url: Line | None = None
+    authors: list[Line] = []
+    reliability: Text
+    file: Line | None = Field(None, description="local copy of the text, for `emcon check --sources`")
+
+
+class GlossaryTerm(Strict):
+    """A term a module can reference; defined once for the curriculum."""
+
+    id: Id
+    term: Line
+    definition: Text
+    expansion: Line | None = Field(None, description="what an abbreviation stands for")
+
+
+# ---------------------------------------------------------------- modules
+
+
+class Objective(Strict):
+    """An enabling objective in lesson-plan form."""
+
+    id: Id
+    action: Line
+    condition: Line
+    standard: Line
+    bloom: Bloom
+
+
+class Figure(Strict):
+    """An SVG or raster image with the words a reader without sight needs."""
+
+    file: Line = Field(description="path relative to content/, e.g. figures/towers.svg")
+    caption: Line
+    alt: Line
+
+
+class Section(Strict):
+    heading: Line
+    body: Text
+    background: bool = Field(False, description="general background beyond the sources")
+    figure: Figure | None = None
+
+
+class Quote(Strict):
+    text: Text = Field(description="verbatim, character for character, as in the source")
+    speaker: Line
+    role: Line | None = None
+    source: Id
+    context: Line | None = None
+
+
+class CaseStudy(Strict):
+    title: Line
+    body: Text
+    lessons: list[Line] = []
+    sources: list[Id] = Field(min_length=1)
+
+
+class Rules(Strict):
+    do: list[Line] = Field(min_length=1)
+    dont: list[Line] = Field(min_length=1)
+
+
+class Discussion(Strict):
+    question: Line
+    good_answer: Text = Field(description="instructor note: what a good answer contains")
+    watch_for: Text | None = Field(None, description="instructor note: misconceptions to watch for")
+
+
+class Step(Strict):
+    """A learning step of the lesson plan."""
+
+    title: Line
+    method: Method
+    minutes: int = Field(ge=1, le=240)
+    objectives: list[Id] = []
+
+
+class Choice(Strict):
+    text: Line
+    pin: bool = Field(False, description="keep this choice in place when shuffling")
+
+
+ChoiceLike = Union[Line, Choice]
+
+
+class QuizBase(Strict):
+    id: Id
+    objective: Id
+    prompt: Text
+    explanation: Text | None = None
+    source: Id
+    points: int = Field(1, ge=1, le=100)
+
+
+class SingleChoice(QuizBase):
+    type: Literal["single"]
+    choices: list[ChoiceLike] = Field(min_length=2, max_length=26)
+    answer: Annotated[str, StringConstraints(pattern=r"^[a-z]$")]
+
+
+class MultipleResponse(QuizBase):
+    type: Literal["multiple"]
+    choices: list[ChoiceLike] = Field(min_length=2, max_length=26)
+    answer: list[Annotated[str, StringConstraints(pattern=r"^[a-z]$")]] = Field(min_length=1)
+
+
+class TrueFalse(QuizBase):
+    type: Literal["true-false"]
+    answer: bool
+
+
+class ShortAnswer(QuizBase):
+    type: Literal["short"]
+    answer: list[Line] = Field(min_length=1, description="accepted answers, first is the model answer")
+
+
+class Pair(Strict):
+    left: Line
+    right: Line
+
+
+class Matching(QuizBase):
+    type: Literal["matching"]
+    pairs: list[Pair]
+
+
+class Ordering(QuizBase):
+    type: Literal["ordering"]
+    sequence: list[Line] = Field(min_length=2, description="the items in their correct order")
+
+
+QuizItem = Annotated[
+    Union[SingleChoice, MultipleResponse, TrueFalse, ShortAnswer, Matching, Ordering],
+    Field(discriminator="type"),
+]
+
+
+class Module(Strict):
+    """One lesson."""
+
+    id: Id
+    title: Line
+    summary: Text
+    audience: list[Audience] = Field(min_length=1)
+    minutes: int = Field(ge=1, le=480)
+    objectives: list[Objective] = Field(min_length=1)
+    sections: list[Section] = Field(min_length=1)
+    key_points: list[Line] = Field(min_length=1)
+    rules: Rules | None = None
+    case_studies: list[CaseStudy] = []
+    quotes: list[Quote] = []
+    discussion: list[Discussion] = []
+    instructor_notes: list[Text] = []
+    steps: list[Step] = []
+    glossary: list[Id] = []
+    quiz: list[QuizItem] = []
+
+
+# ---------------------------------------------------------------- packs
+
+
+class TerminalObjective(Strict):
+    action: Line
+    condition: Line
+    standard: Line
+
+
+class QuizSettings(Strict):
+    questions: int = Field(10, ge=1, le=500, description="questions drawn into each form")
+    forms: int = Field(2, ge=1, le=26)
+    seed: int = 1
+    minutes: int = Field(15, ge=1, le=240, description="time allowed")
+
+
+class Pack(Strict):
+    """A set of modules taught together, with its markings and settings."""
+
+    id: Id
+    title: Line
+    subtitle: Line | None = None
+    audience: Audience
+    minutes: int = Field(ge=1, le=2400)
+    version: Line = "1.0"
+    date: datetime.date
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"
+    page_size: PageSize = "A4"
+    classification: Line = "UNCLASSIFIED // FOR TRAINING USE"
+    distribution: Line = (
+        "DISTRIBUTION A. Approved for public release: distribution unlimited."
+    )
+    modules: list[Id] = Field(min_length=1)
+    terminal_objective: TerminalObjective | None = None
+    prerequisites: list[Line] = []
+    materials: list[Line] = []
+    opening: list[Step] = Field([], description="steps before the first module (introduction)")
+    closing: list[Step] = Field([], description="steps after the last module (check on learning, summary)")
+    quiz: QuizSettings = QuizSettings()
+
+    @model_validator(mode="after")
+    def _modules_unique(self) -> Pack:
+        seen = [m for i, m in enumerate(self.modules) if m in self.modules[:i]]
+        if seen:
+            raise ValueError(f"modules lists {seen[0]!r} twice")
+        return self
+
+
+class Curriculum(BaseModel):
+    """Everything loaded from one project: built once, passed to every stage."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    modules: dict[str, Module]
+    packs: dict[str, Pack]
+    sources: dict[str, Source]
+    glossary: dict[str, GlossaryTerm]
+
+    def pack_modules(self, pack: Pack) -> list[Module]:
+        """Return the pack's modules in teaching order."""
+        return [self.modules[m] for m in pack.modules]
+
+
+def choice_text(choice: ChoiceLike) -> str:
+    """Return a choice's text whether written as a string or a mapping."""
+    return choice if isinstance(choice, str) else choice.text
+
+
+def letters(n: int) -> list[str]:
+    """Return the first n choice letters: a, b, c, ..."""
+    return [chr(ord("a") + i) for i in range(n)]

@@ -8,9 +8,10 @@ classes validate it; cross-references between documents are checked in
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
@@ -120,7 +121,12 @@ class Choice(Strict):
     pin: bool = Field(False, description="keep this choice in place when shuffling")
 
 
-ChoiceLike = Union[Line, Choice]
+def _choice_from_text(value: object) -> object:
+    return {"text": value} if isinstance(value, str) else value
+
+
+# Authors write a plain string, or a mapping when a choice needs `pin`.
+ChoiceLike = Annotated[Choice, BeforeValidator(_choice_from_text, json_schema_input_type=Union[Line, Choice])]
 
 
 class QuizBase(Strict):
@@ -244,10 +250,9 @@ class Pack(Strict):
         return self
 
 
-class Curriculum(BaseModel):
+@dataclass(frozen=True)
+class Curriculum:
     """Everything loaded from one project: built once, passed to every stage."""
-
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     modules: dict[str, Module]
     packs: dict[str, Pack]
@@ -257,11 +262,6 @@ class Curriculum(BaseModel):
     def pack_modules(self, pack: Pack) -> list[Module]:
         """Return the pack's modules in teaching order."""
         return [self.modules[m] for m in pack.modules]
-
-
-def choice_text(choice: ChoiceLike) -> str:
-    """Return a choice's text whether written as a string or a mapping."""
-    return choice if isinstance(choice, str) else choice.text
 
 
 def letters(n: int) -> list[str]:

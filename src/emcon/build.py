@@ -1,0 +1,200 @@
+"""The build: render every pack's outputs, lay out the PDFs that changed, write once.
+
+Gather, then write: everything is rendered into memory and a staging folder
+first; the output folder changes only when the whole build has succeeded.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BuildError
+from .outputs import Output, PdfJob
+from .project import Project
+from .render import RENDERERS
+from .render.context import PackContext
+from .theme import Theme
+from .writer import MANIFEST, Staging, build_lock, manifest_bytes, read_manifest, sha256
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the summary line and the tests."""
+
+    rendered: list[str] = field(default_factory=list)  # pack/path of PDFs laid out now
+    unchanged: list[str] = field(default_factory=list)  # pack/path of PDFs reused
+    files: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class _Planned:
+    pack: str
+    output: Output
+    key: str | None = None
+    reuse: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.pack}/{self.output.path}"
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def select_packs(project: Project, names: tuple[str, ...]) -> list[str]:
+    """Return the pack ids to build: the named ones, or all."""
+    known = project.curriculum.packs
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise BuildError(f"unknown pack {unknown[0]!r}; known packs: {', '.join(sorted(known)) or 'none'}")
+    return list(names) if names else sorted(known)
+
+
+def plan_pack(project: Project, pack_id: str, theme: Theme, only: set[str] | None) -> list[Output]:
+    """Render everything of one pack except PDF layout."""
+    ctx = PackContext(project, project.curriculum.packs[pack_id], theme)
+    outputs = [o for render in RENDERERS for o in render(ctx)]
+    return [o for o in outputs if only is None or o.kind in only]
+
+
+def build(
+    project: Project,
+    out: Path,
+    pack_ids: tuple[str, ...] = (),
+    only: set[str] | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build the packs into out; return what was done."""
+    started = time.perf_counter()
+    theme = Theme(project.root / "templates")
+    packs = select_packs(project, pack_ids)
+    planned = [_Planned(p, o) for p in packs for o in plan_pack(project, p, theme, only)]
+    report = BuildReport()
+    with build_lock(out):
+        staging = Staging(out)
+        try:
+            _write_build(staging, out, packs, planned, only, jobs, progress, report, theme)
+            staging.commit()
+        except BaseException:
+            staging.discard()
+            raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write_build(staging, out, packs, planned, only, jobs, progress, report, theme) -> None:
+    previous = {p: read_manifest(out / p) for p in packs}
+    _match_previous(planned, previous, out)
+    laid_out = _render_pdfs([p for p in planned if p.output.pdf and not p.reuse], jobs, progress)
+    entries: dict[str, list[dict]] = {p: [] for p in packs}
+    for item in planned:
+        entries[item.pack].append(_write_output(staging, item, laid_out.get(item.name), report))
+    for pack in packs:
+        if only is not None:  # keep the other kinds of a partial build
+            kept = {e["path"] for e in entries[pack]}
+            for path, entry in previous[pack].items():
+                if path not in kept and (out / pack / path).is_file():
+                    staging.reuse(f"{pack}/{path}", out / pack / path)
+                    entries[pack].append(entry)
+        staging.write(f"{pack}/{MANIFEST}", manifest_bytes(pack, entries[pack]))
+    _keep_other_packs(staging, out, packs)
+    staging.write("index.html", _index_html(theme, staging.root).encode())
+    staging.write("index.css", theme.find("css/index.css").read_bytes())
+
+
+def _match_previous(planned: list[_Planned], previous: dict, out: Path) -> None:
+    """Mark PDFs whose inputs are unchanged since the previous build."""
+    for item in planned:
+        if item.output.pdf is None:
+            continue
+        item.key = item.output.pdf.key()
+        old = previous[item.pack].get(item.output.path)
+        old_file = out / item.pack / item.output.path
+        if old and old.get("key") == item.key and old_file.is_file():
+            item.reuse = old_file
+            item.output.extra["pages"] = old.get("pages")
+
+
+def _write_output(staging: Staging, item: _Planned, laid_out, report: BuildReport) -> dict:
+    out = item.output
+    relpath = f"{item.pack}/{out.path}"
+    if item.reuse is not None:
+        staging.reuse(relpath, item.reuse)
+        data = item.reuse.read_bytes()
+        report.unchanged.append(item.name)
+    elif out.pdf is not None:
+        data, pages = laid_out
+        out.extra["pages"] = pages
+        staging.write(relpath, data)
+        report.rendered.append(item.name)
+    else:
+        data = out.data
+        staging.write(relpath, data)
+    report.files += 1
+    report.pages += out.extra.get("pages") or 0
+    entry = {"kind": out.kind, "path": out.path, "sha256": sha256(data)}
+    if out.form:
+        entry["form"] = out.form
+    if item.key:
+        entry["key"] = item.key
+    return entry | out.extra
+
+
+def _render_pdfs(items: list[_Planned], jobs: int | None, progress: Progress | None) -> dict[str, tuple[bytes, int]]:
+    """Lay out PDFs, in worker processes when there are several; return bytes and pages by name."""
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(items)))
+    items = sorted(items, key=lambda i: -len(i.output.pdf.html))  # longest first keeps workers busy
+    results: dict[str, tuple[bytes, int]] = {}
+    if workers == 1:
+        for item in items:
+            results[item.name] = _layout(item.name, item.output.pdf)
+            _tick(progress, item.name, len(results), len(items))
+        return results
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {pool.submit(_layout, item.name, item.output.pdf): item.name for item in items}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            _tick(progress, futures[future], len(results), len(items))
+    return results
+
+
+def _tick(progress: Progress | None, name: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(name, done, total)
+
+
+def _layout(name: str, job: PdfJob) -> tuple[bytes, int]:
+    from .pdf import RenderError, render_pdf
+
+    try:
+        return render_pdf(job.html, job.base_url, list(job.roots))
+    except RenderError as exc:
+        raise BuildError(f"{name}: PDF rendering failed: {exc}") from None
+
+
+def _keep_other_packs(staging: Staging, out: Path, built: list[str]) -> None:
+    """Carry over packs of the previous build that this build did not touch."""
+    if not out.is_dir():
+        return
+    for pack_dir in sorted(p for p in out.iterdir() if p.is_dir() and p.name not in built):
+        if (pack_dir / MANIFEST).is_file():
+            for path in sorted(p for p in pack_dir.rglob("*") if p.is_file()):
+                staging.reuse(f"{pack_dir.name}/{path.relative_to(pack_dir).as_posix()}", path)
+
+
+def _index_html(theme: Theme, root: Path) -> str:
+    """Return build/index.html: every pack in the staged build and its outputs."""
+    packs = []
+    for pack_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        entries = sorted(read_manifest(pack_dir).values(), key=lambda e: e["path"])
+        packs.append({"id": pack_dir.name, "outputs": [e for e in entries if not e["path"].startswith("site/assets/")]})
+    return theme.render("index.html", packs=packs, t=theme.strings("en"))

@@ -1,0 +1,194 @@
+"""Stage 2b: checks across records (references, timings, assessment, quotes).
+
+Each check takes the project and yields Problems; check_project runs them all.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import Problem
+from .model import Matching, Module, MultipleResponse, Pack, SingleChoice, letters
+
+if TYPE_CHECKING:
+    from .project import Project
+
+
+def check_project(project: Project, sources_dir: Path | None = None) -> list[Problem]:
+    """Run every cross-record check; return the problems found."""
+    problems: list[Problem] = []
+    for check in (check_references, check_quiz_items, check_timings, check_assessment, check_usage):
+        problems += check(project)
+    if sources_dir is not None:
+        problems += check_quotes(project, sources_dir)
+    return problems
+
+
+def _unknown(kind: str, ident: str, known) -> str:
+    close = difflib.get_close_matches(ident, sorted(known), n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"{kind} '{ident}' is not defined{hint}"
+
+
+def check_references(project: Project) -> Iterator[Problem]:
+    """Every id a record names must exist."""
+    cur = project.curriculum
+    for pack in cur.packs.values():
+        for i, ident in enumerate(pack.modules):
+            if ident not in cur.modules:
+                yield project.problem("pack", pack.id, ("modules", i), f"modules[{i}]: " + _unknown("module", ident, cur.modules))
+    for module in cur.modules.values():
+        yield from _module_references(project, module)
+
+
+def _module_references(project: Project, module: Module) -> Iterator[Problem]:
+    cur = project.curriculum
+    objectives = [o.id for o in module.objectives]
+    for ident, n in Counter(objectives).items():
+        if n > 1:
+            yield project.problem("module", module.id, ("objectives",), f"objectives: id '{ident}' is used {n} times")
+    refs = [(("glossary", i), "glossary term", g, cur.glossary) for i, g in enumerate(module.glossary)]
+    refs += [(("quotes", i, "source"), "source", q.source, cur.sources) for i, q in enumerate(module.quotes)]
+    refs += [
+        (("case_studies", i, "sources", j), "source", s, cur.sources)
+        for i, c in enumerate(module.case_studies) for j, s in enumerate(c.sources)
+    ]
+    refs += [(("quiz", i, "source"), "source", q.source, cur.sources) for i, q in enumerate(module.quiz)]
+    refs += [(("quiz", i, "objective"), "objective", q.objective, objectives) for i, q in enumerate(module.quiz)]
+    refs += [
+        (("steps", i, "objectives", j), "objective", o, objectives)
+        for i, s in enumerate(module.steps) for j, o in enumerate(s.objectives)
+    ]
+    for loc, kind, ident, known in refs:
+        if ident not in known:
+            yield project.problem("module", module.id, loc, f"{_loc_text(loc)}: " + _unknown(kind, ident, known))
+    for i, section in enumerate(module.sections):
+        if section.figure:
+            yield from _figure_problems(project, module, i, section.figure.file)
+
+
+def _figure_problems(project: Project, module: Module, index: int, ref: str) -> Iterator[Problem]:
+    """A figure must be a file inside content/, never outside it or on the network."""
+    loc = ("sections", index, "figure", "file")
+    where = f"{_loc_text(loc)}: "
+    if re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I) or ref.startswith(("/", "\\")):
+        yield project.problem("module", module.id, loc, where + f"'{ref}' must be a path inside content/, not a URL or absolute path")
+        return
+    content = project.content_dir.resolve()
+    target = (content / ref).resolve()
+    if not target.is_relative_to(content):
+        yield project.problem("module", module.id, loc, where + f"'{ref}' points outside content/")
+    elif not target.is_file():
+        yield project.problem("module", module.id, loc, where + f"figure file '{ref}' not found in content/")
+
+
+def check_quiz_items(project: Project) -> Iterator[Problem]:
+    """Answers must name choices; choices must differ; ids unique across the curriculum."""
+    first: dict[str, str] = {}
+    for module in project.curriculum.modules.values():
+        for i, item in enumerate(module.quiz):
+            where = lambda *loc: ("quiz", i) + loc  # noqa: E731
+            if item.id in first:
+                yield project.problem("module", module.id, where("id"), f"quiz[{i}].id: '{item.id}' is already used in module '{first[item.id]}'")
+            first.setdefault(item.id, module.id)
+            for loc, message in _item_problems(item):
+                yield project.problem("module", module.id, where(*loc), f"{_loc_text(where(*loc))}: {message}")
+
+
+def _item_problems(item) -> Iterator[tuple[tuple, str]]:
+    if isinstance(item, (SingleChoice, MultipleResponse)):
+        valid = letters(len(item.choices))
+        span = f"{valid[0]}-{valid[-1]}"
+        answers = [item.answer] if isinstance(item, SingleChoice) else item.answer
+        for answer in answers:
+            if answer not in valid:
+                yield ("answer",), f"'{answer}' is not one of the choices {span}"
+        if isinstance(item, MultipleResponse) and len(set(answers)) != len(answers):
+            yield ("answer",), "names the same choice twice"
+        texts = [c.text.strip().casefold() for c in item.choices]
+        for j, text in enumerate(texts):
+            if text in texts[:j]:
+                yield ("choices", j), f"duplicates choice {valid[texts.index(text)]}"
+    if isinstance(item, Matching) and len(item.pairs) < 2:
+        yield ("pairs",), f"a matching item needs at least 2 pairs, has {len(item.pairs)}"
+
+
+def check_timings(project: Project) -> Iterator[Problem]:
+    """Steps add up to their module's minutes; modules and pack steps to the pack's."""
+    cur = project.curriculum
+    for module in cur.modules.values():
+        total = sum(s.minutes for s in module.steps)
+        if module.steps and total != module.minutes:
+            yield project.problem("module", module.id, ("steps",), f"steps: add up to {total} minutes, but minutes is {module.minutes}")
+    for pack in cur.packs.values():
+        total = pack_step_minutes(pack) + sum(cur.modules[m].minutes for m in pack.modules if m in cur.modules)
+        if total != pack.minutes:
+            yield project.problem("pack", pack.id, ("minutes",), f"minutes: {pack.minutes}, but its modules and steps add up to {total}")
+        available = sum(len(cur.modules[m].quiz) for m in pack.modules if m in cur.modules)
+        if pack.quiz.questions > available:
+            yield project.problem("pack", pack.id, ("quiz", "questions"), f"quiz.questions: asks for {pack.quiz.questions} questions, but its modules hold {available}")
+
+
+def pack_step_minutes(pack: Pack) -> int:
+    """Return the minutes of a pack's own opening and closing steps."""
+    return sum(s.minutes for s in pack.opening + pack.closing)
+
+
+def check_assessment(project: Project) -> Iterator[Problem]:
+    """Every objective is assessed by a quiz item and taught by a step."""
+    for module in project.curriculum.modules.values():
+        assessed = {q.objective for q in module.quiz}
+        taught = {o for s in module.steps for o in s.objectives}
+        for i, objective in enumerate(module.objectives):
+            loc = ("objectives", i, "id")
+            if objective.id not in assessed:
+                yield project.problem("module", module.id, loc, f"objective '{objective.id}' is assessed by no quiz item", "warning")
+            if module.steps and objective.id not in taught:
+                yield project.problem("module", module.id, loc, f"objective '{objective.id}' is taught by no step")
+
+
+def check_usage(project: Project) -> Iterator[Problem]:
+    """Warn about sources cited nowhere."""
+    cur = project.curriculum
+    cited = set()
+    for module in cur.modules.values():
+        cited |= {q.source for q in module.quotes} | {q.source for q in module.quiz}
+        cited |= {s for c in module.case_studies for s in c.sources}
+    for ident in cur.sources:
+        if ident not in cited:
+            yield project.problem("source", ident, ("id",), f"source '{ident}' is cited nowhere", "warning")
+
+
+def fold_whitespace(text: str) -> str:
+    """Collapse runs of whitespace, so line breaks in YAML or the source do not matter."""
+    return " ".join(text.split())
+
+
+def check_quotes(project: Project, sources_dir: Path) -> Iterator[Problem]:
+    """Every quote appears verbatim in its source's local copy."""
+    texts: dict[str, str | None] = {}
+    for ident, source in project.curriculum.sources.items():
+        path = sources_dir / source.file if source.file else None
+        if path is None or not path.is_file():
+            texts[ident] = None
+            yield project.problem("source", ident, ("file",), f"source '{ident}': local copy {source.file or '(no file given)'} not found in {sources_dir}")
+        else:
+            texts[ident] = fold_whitespace(path.read_text(encoding="utf-8"))
+    for module in project.curriculum.modules.values():
+        for i, quote in enumerate(module.quotes):
+            text = texts.get(quote.source)
+            if text is not None and fold_whitespace(quote.text) not in text:
+                loc = ("quotes", i, "text")
+                yield project.problem("module", module.id, loc, f"{_loc_text(loc)}: quote not found verbatim in source '{quote.source}'")
+
+
+def _loc_text(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text.lstrip(".")

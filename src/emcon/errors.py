@@ -1,0 +1,61 @@
+"""User-facing problems and the exception that reports them without a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, pinned to a file and line."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+def errors_in(problems: list[Problem], strict: bool = False) -> list[Problem]:
+    """Return the problems that stop a build (warnings too, when strict)."""
+    return [p for p in problems if strict or p.severity == "error"]
+
+
+class ContentError(click.ClickException):
+    """Bad content: print every problem as path:line: message, exit 1."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__(summarize(self.problems))
+
+    def show(self, file=None) -> None:
+        for problem in self.problems:
+            click.echo(str(problem), err=True)
+        click.echo(self.message, err=True)
+
+
+class BuildError(click.ClickException):
+    """A build step failed for a reason the user can act on (exit 1)."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+def summarize(problems: list[Problem]) -> str:
+    """Return the closing line: how many errors and warnings."""
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    return f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -1,0 +1,163 @@
+"""Stage 1: read YAML files into plain data, remembering the line of every value.
+
+PyYAML's own loading loses line numbers, keeps the last of duplicate keys and
+expands aliases without limit, so documents are composed into nodes and
+converted here, with each of those problems reported as a Problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Problem
+
+MAX_BYTES = 1_000_000  # far above any real lesson; keeps a stray dump from eating memory
+MAX_NODES = 100_000  # stops alias-expansion bombs ("billion laughs") early
+MAX_DEPTH = 60
+
+PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+
+Loc = tuple[Any, ...]
+
+
+@dataclass
+class Document:
+    """A YAML file as data, with the line each value started on."""
+
+    path: str  # as shown to the user, relative to the project
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line(self, loc: Loc = ()) -> int:
+        """Return the line of the value at loc, or of its nearest parent."""
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return 1
+
+    def problem(self, loc: Loc, message: str, severity: str = "error") -> Problem:
+        """Return a Problem at the line of the value at loc."""
+        return Problem(self.path, self.line(loc), message, severity)
+
+
+class _Stop(Exception):
+    """Conversion cannot go on (too large, too deep)."""
+
+    def __init__(self, line: int, message: str):
+        self.line, self.message = line, message
+
+
+def read_document(path: Path, shown: str) -> tuple[Document | None, list[Problem]]:
+    """Read one YAML file; return its document, or None and why it could not be read."""
+    raw = path.read_bytes()
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(shown, 1, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(shown, line, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")]
+    return parse_document(text.replace("\r\n", "\n"), shown)
+
+
+def parse_document(text: str, shown: str) -> tuple[Document | None, list[Problem]]:
+    """Parse YAML text; return its document, or None and why it could not be parsed."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_problem(exc, shown)]
+    except RecursionError:
+        return None, [Problem(shown, 1, f"nesting is too deep; at most {MAX_DEPTH} levels are allowed")]
+    if node is None:
+        return None, [Problem(shown, 1, "file is empty")]
+    doc = Document(shown, None)
+    problems: list[Problem] = []
+    try:
+        doc.data = _Converter(loader, doc, problems).convert(node, ())
+    except _Stop as stop:
+        return None, [Problem(shown, stop.line, stop.message)]
+    finally:
+        loader.dispose()
+    return doc, problems
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    problem = exc.problem or "invalid YAML"
+    if "'\\t'" in problem:
+        return Problem(shown, line, "YAML syntax error: a tab character; indent with spaces")
+    context = f" ({exc.context})" if exc.context else ""
+    return Problem(shown, line, f"YAML syntax error: {problem}{context}")
+
+
+class _Converter:
+    """Turn composed nodes into plain data, recording lines and problems."""
+
+    def __init__(self, loader: yaml.SafeLoader, doc: Document, problems: list[Problem]):
+        self.loader, self.doc, self.problems = loader, doc, problems
+        self.nodes = 0
+
+    def convert(self, node: Node, loc: Loc) -> Any:
+        self._count(node, loc)
+        self.doc.lines.setdefault(loc, node.start_mark.line + 1)
+        if node.tag not in PLAIN_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self._report(node, f"tag {tag} is not allowed; content is plain data (text, numbers, lists, mappings)")
+            return None
+        if isinstance(node, MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, SequenceNode):
+            return [self.convert(item, loc + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _count(self, node: Node, loc: Loc) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Stop(node.start_mark.line + 1, f"document expands to more than {MAX_NODES:,} values (aliases?)")
+        if len(loc) > MAX_DEPTH:
+            raise _Stop(node.start_mark.line + 1, f"nesting is too deep; at most {MAX_DEPTH} levels are allowed")
+
+    def _mapping(self, node: MappingNode, loc: Loc) -> dict:
+        out: dict = {}
+        first_line: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._report(key_node, "merge keys (<<) are not supported; write the keys out")
+                continue
+            key = self._key(key_node)
+            if not isinstance(key, (str, int, bool)) or key is None:
+                self._report(key_node, "a key must be plain text")
+                continue
+            line = key_node.start_mark.line + 1
+            if key in out:
+                self._report(key_node, f"duplicate key '{key}' (first at line {first_line[key]})")
+                continue
+            first_line[key] = line
+            self.doc.lines[loc + (key,)] = line
+            out[key] = self.convert(value_node, loc + (key,))
+        return out
+
+    def _key(self, node: Node) -> Any:
+        if not isinstance(node, ScalarNode) or node.tag not in PLAIN_TAGS:
+            return None
+        return self._scalar(node)
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        try:
+            return self.loader.construct_object(node)
+        except (yaml.YAMLError, ValueError) as exc:
+            self._report(node, f"cannot read value {node.value!r}: {exc}")
+            return None
+
+    def _report(self, node: Node, message: str) -> None:
+        self.problems.append(Problem(self.doc.path, node.start_mark.line + 1, message))

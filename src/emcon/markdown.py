@@ -1,0 +1,42 @@
+"""CommonMark for text fields: raw HTML is shown as text, unsafe links dropped."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+SAFE_SCHEMES = ("http:", "https:", "mailto:")
+
+
+def _validate_link(url: str) -> bool:
+    """Allow web and mail links and in-page anchors; drop javascript:, file:, data: and paths."""
+    lowered = url.strip().lower()
+    return lowered.startswith(SAFE_SCHEMES) or lowered.startswith("#")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.disable("image")  # figures are declared in YAML, where they are checked
+    md.validateLink = _validate_link
+    return md
+
+
+@lru_cache(maxsize=4096)
+def render_block(text: str) -> Markup:
+    """Render Markdown paragraphs, lists and emphasis to safe HTML."""
+    return Markup(_parser().render(text))
+
+
+@lru_cache(maxsize=4096)
+def render_inline(text: str) -> Markup:
+    """Render one line of Markdown (emphasis, code, links) without a paragraph."""
+    return Markup(_parser().renderInline(text))
+
+
+def plain_text(text: str) -> str:
+    """Return the text of a Markdown string without markup, for exports and PDF metadata."""
+    tokens = _parser().parseInline(text)
+    return "".join(t.content for tok in tokens for t in (tok.children or []) if t.type in ("text", "code_inline"))

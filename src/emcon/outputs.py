@@ -1,0 +1,112 @@
+"""What renderers return: files ready to write, or PDFs still to lay out.
+
+Renderers do everything but WeasyPrint layout; the build decides which PDF
+jobs really need rendering (incremental builds) and runs them (in parallel).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from markupsafe import Markup
+
+from . import __version__
+from .model import Pack
+from .theme import Theme
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """An HTML document for WeasyPrint, with every file it may read."""
+
+    html: str
+    base_url: str
+    roots: tuple[Path, ...]
+    files: tuple[Path, ...]  # the stylesheets, fonts and images it reads
+
+    def key(self) -> str:
+        """Return a digest of everything the PDF's bytes depend on."""
+        digest = hashlib.sha256()
+        digest.update(f"emcon {__version__} weasyprint {_weasyprint_version()}\0".encode())
+        digest.update(self.html.encode())
+        for path in sorted(self.files):
+            digest.update(f"\0{path.name}\0".encode())
+            digest.update(_file_digest(path, path.stat().st_mtime_ns))
+        return digest.hexdigest()
+
+
+@dataclass
+class Output:
+    """One file of a pack's build: its kind and path, and its bytes or PDF job."""
+
+    kind: str
+    path: str  # relative to build/<pack>/
+    data: bytes | None = None
+    pdf: PdfJob | None = None
+    form: str | None = None
+    extra: dict = field(default_factory=dict)  # more manifest fields
+
+    def __post_init__(self):
+        assert (self.data is None) != (self.pdf is None), "an output has bytes or a PDF job"
+
+
+@lru_cache(maxsize=1)
+def _weasyprint_version() -> str:
+    return metadata.version("weasyprint")  # read without importing WeasyPrint
+
+
+@lru_cache(maxsize=256)
+def _file_digest(path: Path, mtime_ns: int) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+@dataclass
+class Links:
+    """How a document refers to theme files and figures, for one kind of target.
+
+    mode "file": absolute file URLs, for WeasyPrint;
+    mode "site": relative URLs into the site's assets/ folder, copied there;
+    mode "inline": everything inside the one HTML file.
+    """
+
+    mode: str
+    theme: Theme
+    content_dir: Path
+    prefix: str = ""  # from a site page to the site's root
+    files: dict[str, Path] = field(default_factory=dict)  # asset path -> source file
+
+    def stylesheet(self, name: str) -> Markup:
+        """Return the tag that applies a theme stylesheet."""
+        path = self.theme.find(name)
+        if self.mode == "inline":
+            return Markup("<style>\n{}</style>").format(Markup(path.read_text(encoding="utf-8")))
+        return Markup('<link rel="stylesheet" href="{}">').format(self._url(f"assets/{name}", path))
+
+    def figure(self, ref: str) -> str:
+        """Return the URL of a figure declared in content (checked to lie inside content/)."""
+        path = self.content_dir / ref
+        if self.mode == "inline":
+            kind = "image/svg+xml" if path.suffix.lower() == ".svg" else f"image/{path.suffix.lower().lstrip('.')}"
+            return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
+        return self._url(f"assets/{ref}", path)
+
+    def _url(self, target: str, path: Path) -> str:
+        self.files[target] = path
+        return path.resolve().as_uri() if self.mode == "file" else self.prefix + target
+
+    def pdf_files(self) -> tuple[Path, ...]:
+        """Return the files a PDF reads, including fonts named by its stylesheets."""
+        files = set(self.files.values())
+        for css in [p for p in files if p.suffix == ".css"]:
+            files |= {p for p in (css.parent.parent / "fonts").glob("*") if p.is_file()}
+        return tuple(sorted(files))
+
+
+def document_context(theme: Theme, pack: Pack, links: Links, **more) -> dict:
+    """Return what every template of a pack sees."""
+    return {"pack": pack, "t": theme.strings(pack.language), "links": links, **more}

@@ -1,0 +1,99 @@
+"""Find a curriculum's files, load and validate them into one Project."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import checks
+from .errors import Problem
+from .loader import Document, Loc, read_document
+from .model import Curriculum, GlossaryTerm, Module, Pack, Source
+from .validate import validate_list, validate_record
+
+CONTENT = "content"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A loaded curriculum folder: the model plus where each record came from."""
+
+    root: Path
+    curriculum: Curriculum
+    origins: dict[tuple[str, str], tuple[Document, Loc]] = field(default_factory=dict)
+
+    def problem(self, kind: str, ident: str, loc: Loc, message: str, severity: str = "error") -> Problem:
+        """Return a Problem at the line of loc inside the record kind/ident."""
+        doc, base = self.origins[(kind, ident)]
+        return doc.problem(base + tuple(loc), message, severity)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / CONTENT
+
+
+def shown_path(path: Path) -> str:
+    """Return path as the user should see it: relative to the working folder when inside it."""
+    rel = os.path.relpath(path)
+    return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
+
+
+def load_project(root: Path, sources_dir: Path | None = None) -> tuple[Project | None, list[Problem]]:
+    """Load and check every file of the curriculum at root; return it with all problems found."""
+    root = root.resolve()
+    content = root / CONTENT
+    if not content.is_dir():
+        return None, [Problem(shown_path(root), 1, f"no {CONTENT}/ folder here; run `emcon init` or pass --project")]
+    problems: list[Problem] = []
+    origins: dict[tuple[str, str], tuple[Document, Loc]] = {}
+    modules = _load_named(content / "modules", Module, "module", origins, problems)
+    packs = _load_named(content / "packs", Pack, "pack", origins, problems)
+    sources = _load_listed(content / "sources.yaml", Source, "source", origins, problems)
+    glossary = _load_listed(content / "glossary.yaml", GlossaryTerm, "term", origins, problems)
+    curriculum = Curriculum(modules=modules, packs=packs, sources=sources, glossary=glossary)
+    project = Project(root, curriculum, origins)
+    problems += checks.check_project(project, sources_dir)
+    return project, problems
+
+
+def _load_named(folder: Path, cls, kind: str, origins: dict, problems: list[Problem]) -> dict:
+    """Load one record per file; the file name is the record's id."""
+    records = {}
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        doc, found = read_document(path, shown_path(path))
+        problems += found
+        if doc is None:
+            continue
+        record, found = validate_record(doc, cls)
+        problems += found
+        if record is None:
+            continue
+        if record.id != path.stem:
+            problems.append(doc.problem(("id",), f"id: '{record.id}' must match the file name '{path.stem}'"))
+        elif record.id in records:
+            problems.append(doc.problem(("id",), f"id: '{record.id}' is used by another {kind}"))
+        else:
+            records[record.id] = record
+            origins[(kind, record.id)] = (doc, ())
+    return records
+
+
+def _load_listed(path: Path, cls, kind: str, origins: dict, problems: list[Problem]) -> dict:
+    """Load a file that holds a list of records (sources, glossary)."""
+    if not path.exists():
+        return {}
+    doc, found = read_document(path, shown_path(path))
+    problems += found
+    if doc is None:
+        return {}
+    records, found = validate_list(doc, cls)
+    problems += found
+    by_id = {}
+    for i, record in records:
+        if record.id in by_id:
+            problems.append(doc.problem((i, "id"), f"[{i}].id: '{record.id}' is defined twice"))
+            continue
+        by_id[record.id] = record
+        origins[(kind, record.id)] = (doc, (i,))
+    return by_id

@@ -1,0 +1,8 @@
+"""Stage 3: renderers. Each takes a PackContext and returns the pack's Outputs."""
+
+from __future__ import annotations
+
+from . import briefing
+
+# Each entry renders one family of outputs; later kinds add themselves here.
+RENDERERS = [briefing.render]

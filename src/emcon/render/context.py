@@ -1,0 +1,62 @@
+"""What every renderer of a pack is given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..model import GlossaryTerm, Module, Pack, Source
+from ..outputs import Links, PdfJob
+from ..project import Project
+from ..theme import Theme
+
+
+@dataclass
+class PackContext:
+    """One pack with its modules, the theme, and helpers to render documents."""
+
+    project: Project
+    pack: Pack
+    theme: Theme
+
+    @cached_property
+    def modules(self) -> list[Module]:
+        return self.project.curriculum.pack_modules(self.pack)
+
+    @cached_property
+    def terms(self) -> list[GlossaryTerm]:
+        """Return the glossary terms the pack's modules use, alphabetically."""
+        glossary = self.project.curriculum.glossary
+        used = {g for m in self.modules for g in m.glossary if g in glossary}
+        return sorted((glossary[g] for g in used), key=lambda term: term.term.casefold())
+
+    @cached_property
+    def sources(self) -> list[Source]:
+        """Return the sources the pack's modules cite, by date then title."""
+        cited = set()
+        for m in self.modules:
+            cited |= {q.source for q in m.quotes} | {q.source for q in m.quiz}
+            cited |= {s for c in m.case_studies for s in c.sources}
+        sources = self.project.curriculum.sources
+        return sorted((sources[s] for s in cited if s in sources), key=lambda s: (s.date, s.title))
+
+    @cached_property
+    def strings(self) -> dict[str, str]:
+        return self.theme.strings(self.pack.language)
+
+    def links(self, mode: str, prefix: str = "") -> Links:
+        return Links(mode, self.theme, self.project.content_dir, prefix)
+
+    def html(self, template: str, links: Links, **more) -> str:
+        """Render a template of this pack with the shared context."""
+        return self.theme.render(
+            template, pack=self.pack, modules=self.modules, terms=self.terms,
+            sources=self.sources, t=self.strings, links=links, **more,
+        )
+
+    def pdf_job(self, template: str, **more) -> PdfJob:
+        """Render a template for WeasyPrint; return the job that lays it out."""
+        links = self.links("file")
+        html = self.html(template, links, target="pdf", **more)
+        roots = (self.project.root, *self.theme.search_path)
+        return PdfJob(html, self.project.root.as_uri() + "/", tuple(roots), links.pdf_files())

@@ -1,0 +1,95 @@
+"""The template theme: the default templates, a project's overrides, and strings.
+
+A project's `templates/` folder overrides the default theme file by file; an
+override can extend the default one as `{% extends "!default/briefing.html" %}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from . import markdown
+from .errors import BuildError
+
+PACKAGE_THEME = Path(__file__).parent / "templates"  # where the wheel puts the default theme
+SOURCE_THEME = Path(__file__).parents[2] / "templates"  # the same folder in a source checkout
+
+
+def default_theme_dir() -> Path:
+    """Return the folder of the default theme."""
+    return PACKAGE_THEME if PACKAGE_THEME.is_dir() else SOURCE_THEME
+
+
+@dataclass
+class Theme:
+    """Templates and static files, looked up in the project first, then the default."""
+
+    project_dir: Path | None
+    default_dir: Path = field(default_factory=default_theme_dir)
+
+    @property
+    def search_path(self) -> list[Path]:
+        dirs = [self.project_dir] if self.project_dir and self.project_dir.is_dir() else []
+        return dirs + [self.default_dir]
+
+    def find(self, name: str) -> Path:
+        """Return the file that serves a theme path such as css/briefing.css."""
+        for folder in self.search_path:
+            path = folder / name
+            if path.is_file():
+                return path
+        raise BuildError(f"theme file {name} not found in {', '.join(map(str, self.search_path))}")
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        loaders = [jinja2.FileSystemLoader(str(d)) for d in self.search_path]
+        default = jinja2.PrefixLoader({"!default": jinja2.FileSystemLoader(str(self.default_dir))}, delimiter="/")
+        env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader([default, *loaders]),
+            autoescape=jinja2.select_autoescape(("html", "xml", "svg"), default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters["md"] = markdown.render_block
+        env.filters["mdi"] = markdown.render_inline
+        env.filters["plain"] = markdown.plain_text
+        return env
+
+    def render(self, template: str, **context) -> str:
+        """Render a template, naming the template file and line when it fails."""
+        try:
+            return self.env.get_template(template).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise BuildError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
+        except jinja2.TemplateError as exc:
+            raise BuildError(f"{_template_location(exc)}template error: {exc}") from None
+
+    def strings(self, language: str) -> dict[str, str]:
+        """Return the fixed words for a language: the default file, then the project's changes."""
+        merged: dict[str, str] = {}
+        for folder in reversed(self.search_path):
+            path = folder / "strings" / f"{language}.yaml"
+            if path.is_file():
+                merged.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        if not merged:
+            raise BuildError(f"no strings for language '{language}': add templates/strings/{language}.yaml")
+        return merged
+
+
+def _template_location(exc: Exception) -> str:
+    """Find the template file and line in the traceback of a render error."""
+    tb = exc.__traceback__
+    where = ""
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".svg", ".txt", ".css")):
+            where = f"{filename}:{tb.tb_lineno}: "
+        tb = tb.tb_next
+    return where

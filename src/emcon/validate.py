@@ -1,0 +1,175 @@
+"""Stage 2: validate loaded documents into the typed model.
+
+Pydantic does the checking; this module turns its errors into messages an
+author can act on, pinned to the line of the offending value.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import model
+from .errors import Problem
+from .loader import Document, Loc
+
+M = TypeVar("M", bound=BaseModel)
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+TYPE_NAMES = {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number", bool: "true/false"}
+
+
+def validate_record(doc: Document, cls: type[M], loc: Loc = ()) -> tuple[M | None, list[Problem]]:
+    """Validate the value at loc in doc as cls; return the record or its problems."""
+    data = _at(doc.data, loc)
+    if not isinstance(data, dict):
+        return None, [doc.problem(loc, f"expected a mapping of {_noun(cls)} fields, got {_type_name(data)}")]
+    try:
+        return cls.model_validate(data), []
+    except ValidationError as exc:
+        return None, _problems(doc, loc, exc)
+
+
+def validate_list(doc: Document, cls: type[M]) -> tuple[list[tuple[int, M]], list[Problem]]:
+    """Validate a document that is a list of records; return (index, record) pairs."""
+    if not isinstance(doc.data, list):
+        return [], [doc.problem((), f"expected a list of {_noun(cls)} records, got {_type_name(doc.data)}")]
+    records, problems = [], []
+    for i in range(len(doc.data)):
+        record, found = validate_record(doc, cls, (i,))
+        problems += found
+        if record is not None:
+            records.append((i, record))
+    return records, problems
+
+
+def _problems(doc: Document, base: Loc, exc: ValidationError) -> list[Problem]:
+    seen: set[tuple[Loc, str]] = set()
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = _data_loc(doc.data, base, error["loc"])
+        message = f"{_path_text(loc[len(base):], base)}: {describe(error)}"
+        if (loc, message) not in seen:
+            seen.add((loc, message))
+            problems.append(doc.problem(loc, message))
+    return problems
+
+
+def _data_loc(data: Any, base: Loc, pydantic_loc: Loc) -> Loc:
+    """Map pydantic's loc onto the data, dropping union tags it inserts."""
+    loc = list(base)
+    node = _at(data, base)
+    for part in pydantic_loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part.isidentifier():
+            loc.append(part)  # a missing or unknown key: still name it
+            node = None
+            continue
+        else:
+            continue
+        loc.append(part)
+    return tuple(loc)
+
+
+def _path_text(loc: Loc, base: Loc) -> str:
+    """Return loc as `quiz[2].answer` (list records as `[3].title`)."""
+    text = ""
+    for part in (base[-1:] if base else ()) + loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text.lstrip(".") or "(top level)"
+
+
+def describe(error: dict) -> str:
+    """Return a plain-language message for one pydantic error."""
+    kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
+    key = next((p for p in reversed(error["loc"]) if isinstance(p, str)), "")
+    if kind == "missing":
+        return "missing required key"
+    if kind == "extra_forbidden":
+        return _unknown_key(str(key))
+    if kind == "literal_error":
+        return f"{value!r} is not one of {ctx['expected']}"
+    if kind == "union_tag_invalid":
+        return f"type {ctx['tag']!r} is not one of {ctx['expected_tags']}"
+    if kind == "union_tag_not_found":
+        return "missing required key 'type'"
+    if kind == "string_pattern_mismatch":
+        return _pattern_message(value, ctx["pattern"])
+    if kind in ("string_too_short", "too_short"):
+        return _too_short(value, ctx)
+    if kind in ("string_too_long", "too_long"):
+        return f"is too long: at most {ctx['max_length']} {'characters' if kind.startswith('string') else 'items'}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = "at least" if kind.startswith("greater") else "at most"
+        return f"must be {bound} {ctx.get('ge', ctx.get('le'))}, got {value!r}"
+    if kind.startswith(("int_", "string_type", "bool_", "list_type", "dict_type", "model_type", "date_", "model_attributes")):
+        return f"expected {_expected(kind)}, got {_type_name(value)}{_quote_hint(kind, value)}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return error["msg"]
+
+
+def _unknown_key(key: str) -> str:
+    close = difflib.get_close_matches(key, sorted(_all_field_names()), n=1, cutoff=0.7)
+    return f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+
+
+def _all_field_names() -> set[str]:
+    names: set[str] = set()
+    for value in vars(model).values():
+        if isinstance(value, type) and issubclass(value, model.Strict):
+            names.update(value.model_fields)
+    return names
+
+
+def _pattern_message(value: Any, pattern: str) -> str:
+    if pattern == ID_PATTERN:
+        return f"{value!r} is not a valid id: use lowercase letters, digits and hyphens"
+    if pattern == r"^[a-z]$":
+        return f"{value!r} is not a choice letter (a, b, c, ...)"
+    return f"{value!r} does not match the expected form {pattern}"
+
+
+def _too_short(value: Any, ctx: dict) -> str:
+    if isinstance(value, str):
+        return "must not be empty"
+    return f"needs at least {ctx['min_length']} item{'s' if ctx['min_length'] != 1 else ''}, has {len(value)}"
+
+
+def _expected(kind: str) -> str:
+    for prefix, words in (
+        ("int_", "a whole number"), ("string_type", "text"), ("bool_", "true or false"),
+        ("list_type", "a list"), ("dict_type", "a mapping"), ("model_", "a mapping"),
+        ("date_", "a date like 2026-11-22"),
+    ):
+        if kind.startswith(prefix):
+            return words
+    return "another value"
+
+
+def _quote_hint(kind: str, value: Any) -> str:
+    if kind == "string_type" and isinstance(value, (int, float, bool)):
+        return " (put it in quotes to make it text)"
+    return ""
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    name = TYPE_NAMES.get(type(value))
+    return f"{name} ({value!r})" if name in ("a number", "true/false") else (name or type(value).__name__)
+
+
+def _noun(cls: type) -> str:
+    return {"GlossaryTerm": "glossary term"}.get(cls.__name__, cls.__name__.lower())
+
+
+def _at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        data = data[part]
+    return data

@@ -40,7 +40,7 @@ def check_references(project: Project) -> Iterator[Problem]:
     cur = project.curriculum
     for pack in cur.packs.values():
         for i, ident in enumerate(pack.modules):
-            if ident not in cur.modules:
+            if ident not in cur.modules and ident not in project.broken:
                 yield project.problem("pack", pack.id, ("modules", i), f"modules[{i}]: " + _unknown("module", ident, cur.modules))
     for module in cur.modules.values():
         yield from _module_references(project, module)
@@ -126,6 +126,8 @@ def check_timings(project: Project) -> Iterator[Problem]:
         if module.steps and total != module.minutes:
             yield project.problem("module", module.id, ("steps",), f"steps: add up to {total} minutes, but minutes is {module.minutes}")
     for pack in cur.packs.values():
+        if project.broken & set(pack.modules):
+            continue  # its totals are unknown until the module loads
         total = pack_step_minutes(pack) + sum(cur.modules[m].minutes for m in pack.modules if m in cur.modules)
         if total != pack.minutes:
             yield project.problem("pack", pack.id, ("minutes",), f"minutes: {pack.minutes}, but its modules and steps add up to {total}")

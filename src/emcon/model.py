@@ -122,7 +122,8 @@ class Choice(Strict):
 
 
 def _choice_from_text(value: object) -> object:
-    return {"text": value} if isinstance(value, str) else value
+    # Anything but a mapping is meant as the text, so `- No` (a YAML boolean) is reported as such.
+    return value if isinstance(value, dict) else {"text": value}
 
 
 # Authors write a plain string, or a mapping when a choice needs `pin`.

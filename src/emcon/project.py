@@ -22,6 +22,7 @@ class Project:
     root: Path
     curriculum: Curriculum
     origins: dict[tuple[str, str], tuple[Document, Loc]] = field(default_factory=dict)
+    broken: frozenset[str] = frozenset()  # ids of module files that failed to load: no follow-on errors
 
     def problem(self, kind: str, ident: str, loc: Loc, message: str, severity: str = "error") -> Problem:
         """Return a Problem at the line of loc inside the record kind/ident."""
@@ -52,7 +53,8 @@ def load_project(root: Path, sources_dir: Path | None = None) -> tuple[Project |
     sources = _load_listed(content / "sources.yaml", Source, "source", origins, problems)
     glossary = _load_listed(content / "glossary.yaml", GlossaryTerm, "term", origins, problems)
     curriculum = Curriculum(modules=modules, packs=packs, sources=sources, glossary=glossary)
-    project = Project(root, curriculum, origins)
+    broken = frozenset(p.stem for p in (content / "modules").glob("*.yaml")) - modules.keys()
+    project = Project(root, curriculum, origins, broken)
     problems += checks.check_project(project, sources_dir)
     return project, problems
 

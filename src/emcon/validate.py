@@ -61,17 +61,15 @@ def _data_loc(data: Any, base: Loc, pydantic_loc: Loc) -> Loc:
     """Map pydantic's loc onto the data, dropping union tags it inserts."""
     loc = list(base)
     node = _at(data, base)
-    for part in pydantic_loc:
+    for n, part in enumerate(pydantic_loc):
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and part.isidentifier():
-            loc.append(part)  # a missing or unknown key: still name it
-            node = None
-            continue
+        elif isinstance(node, dict) and n == len(pydantic_loc) - 1:
+            pass  # a missing key: still name it
         else:
-            continue
+            continue  # a union tag pydantic inserted, such as 'single'
         loc.append(part)
     return tuple(loc)
 

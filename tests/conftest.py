@@ -1,0 +1,114 @@
+"""Shared fixtures: tiny curricula written into tmp_path, and the default one."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from emcon.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+MODULE = """\
+id: alpha
+title: Alpha lesson
+summary: What alpha teaches.
+audience: [soldier]
+minutes: 5
+objectives:
+  - id: explain-alpha
+    action: Explain why a phone emits
+    condition: Given a phone
+    standard: Names one way it emits
+    bloom: understand
+sections:
+  - heading: Why
+    body: A phone talks to towers.
+key_points: [Phones emit.]
+rules:
+  do: [Switch it off.]
+  dont: [Gather at signal spots.]
+quotes:
+  - text: every time you press a button
+    speaker: Someone
+    source: src
+steps:
+  - {title: Talk, method: lecture, minutes: 5, objectives: [explain-alpha]}
+glossary: [emcon]
+quiz:
+  - {id: a-1, type: true-false, objective: explain-alpha, prompt: Phones emit., answer: true, explanation: They do (src)., source: src}
+  - {id: a-2, type: single, objective: explain-alpha, prompt: Pick one., choices: [Switch off, Keep on], answer: a, explanation: Yes (src)., source: src}
+"""
+
+PACK = """\
+id: basic
+title: Basic pack
+audience: soldier
+minutes: 5
+date: 2026-01-02
+modules: [alpha]
+quiz: {questions: 2, forms: 2, seed: 7}
+"""
+
+SOURCES = """\
+- id: src
+  title: A source
+  publisher: A publisher
+  date: 2023-01-04
+  reliability: Reported journalism.
+  file: src.txt
+"""
+
+GLOSSARY = """\
+- id: emcon
+  term: EMCON
+  expansion: emission control
+  definition: Limiting what you transmit.
+"""
+
+MINIMAL = {
+    "content/modules/alpha.yaml": MODULE,
+    "content/packs/basic.yaml": PACK,
+    "content/sources.yaml": SOURCES,
+    "content/glossary.yaml": GLOSSARY,
+}
+
+
+@pytest.fixture
+def make_project(tmp_path):
+    """Write a tiny curriculum into tmp_path; files given override or add to the minimal one."""
+
+    def make(files: dict[str, str | bytes] | None = None, base: dict | None = None) -> Path:
+        for rel, text in {**(MINIMAL if base is None else base), **(files or {})}.items():
+            path = tmp_path / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+        return tmp_path
+
+    return make
+
+
+@pytest.fixture
+def run():
+    """Run the emcon CLI in-process; return the click Result."""
+
+    def invoke(*args: str):
+        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture(scope="session")
+def default_build(tmp_path_factory):
+    """Build the default curriculum once per test session; return the build folder."""
+    out = tmp_path_factory.mktemp("default") / "build"
+    result = CliRunner().invoke(main, ["build", "--project", str(REPO), "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO
+from conftest import PACK
 
 PACKS = ["civilian-frontline", "leader-brief", "soldier-basic"]
 SHIPPED_FONTS = {"NotoSans", "NotoSans-Bold", "NotoSans-Italic", "NotoSans-BoldItalic", "NotoSerif", "NotoSerif-Bold",
@@ -167,7 +167,7 @@ def test_broken_module_leaves_the_earlier_build_untouched(make_project, run, tmp
 
 
 def test_letter_page_size(make_project, run, tmp_path):
-    root = make_project({"content/packs/basic.yaml": (REPO / "tests" / "conftest.py").read_text().split('PACK = """\\\n')[1].split('"""')[0] + "page_size: Letter\n"})
+    root = make_project({"content/packs/basic.yaml": PACK + "page_size: Letter\n"})
     assert run("build", "--project", root, "--out", tmp_path / "out", "--only", "briefing-pdf").exit_code == 0
     box = PdfReader(tmp_path / "out" / "basic" / "briefing.pdf").pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)

@@ -1,0 +1,125 @@
+"""The default curriculum meets its rules, and the checks that guard accuracy work."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import MODULE, PACK, REPO, SHARED, SOURCES
+from emcon.project import load_project
+
+SOURCES_DIR = SHARED / "sources"
+
+
+def line_of(text: str, needle: str) -> int:
+    """Return the 1-based line where needle first appears in text."""
+    return text[: text.index(needle)].count("\n") + 1
+
+
+@pytest.fixture(scope="module")
+def curriculum():
+    project, problems = load_project(REPO, SOURCES_DIR)
+    assert project is not None and problems == [], [str(p) for p in problems]
+    return project.curriculum
+
+
+def test_default_content_passes_strict_check_against_the_sources(run):
+    result = run("check", "--project", REPO, "--sources", SOURCES_DIR, "--strict")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("8 modules, 3 packs: 0 errors, 0 warnings")
+
+
+def test_every_module_follows_the_curriculum_rules(curriculum):
+    assert len(curriculum.modules) == 8
+    for module in curriculum.modules.values():
+        assert 2 <= len(module.objectives) <= 4, module.id
+        assert module.quotes or module.case_studies, module.id
+        assert module.rules and module.discussion and module.key_points, module.id
+        assert all(d.good_answer for d in module.discussion), module.id
+        assert len(module.quiz) >= 6, module.id
+        assert len({item.type for item in module.quiz}) >= 3, module.id
+        assert {o.id for o in module.objectives} == {item.objective for item in module.quiz}, module.id
+        for item in module.quiz:
+            assert item.explanation and item.source in curriculum.sources, (module.id, item.id)
+
+
+def test_packs_match_the_curriculum_table(curriculum):
+    expected = {
+        "soldier-basic": ("soldier", 45, ["every-button-emits", "how-phones-give-you-away", "kyiv-2022", "makiivka",
+                                          "not-just-their-problem", "safer-ways-to-call-home"]),
+        "leader-brief": ("leader", 60, ["every-button-emits", "makiivka", "why-bans-fail", "kyiv-2022",
+                                        "safer-ways-to-call-home"]),
+        "civilian-frontline": ("civilian", 30, ["every-button-emits", "how-phones-give-you-away", "husarivka"]),
+    }
+    actual = {p.id: (p.audience, p.minutes, p.modules) for p in curriculum.packs.values()}
+    assert actual == expected
+
+
+def test_at_least_three_figures_with_caption_and_alt(curriculum):
+    figures = [s.figure for m in curriculum.modules.values() for s in m.sections if s.figure]
+    assert len({f.file for f in figures}) >= 3
+    for figure in figures:
+        assert (REPO / "content" / figure.file).is_file()
+        assert figure.caption and figure.alt
+
+
+def test_a_quote_missing_from_its_source_is_reported(make_project, run):
+    root = make_project({"content/src.txt": "Every  time you\npress a button, you emit."})
+    result = run("check", "--project", root, "--sources", root / "content")
+    assert result.exit_code == 1
+    assert f"{(root / 'content/modules/alpha.yaml').as_posix()}:{line_of(MODULE, '  - text: every time')}: quotes[0].text: quote not found verbatim in source 'src'" in result.output
+
+
+def test_quotes_match_after_folding_whitespace_only(make_project, run):
+    root = make_project({"content/src.txt": "He said: every time\n   you press a   button."})
+    result = run("check", "--project", root, "--sources", root / "content")
+    assert result.exit_code == 0, result.output
+
+
+def test_check_without_sources_says_quotes_were_skipped(make_project, run):
+    result = run("check", "--project", make_project())
+    assert result.exit_code == 0
+    assert "quotes were not checked against their sources" in result.output
+
+
+@pytest.mark.parametrize(
+    ("module_edit", "pack_edit", "expected"),
+    [
+        (("minutes: 5\n", "minutes: 6\n"), None,
+         f"alpha.yaml:{line_of(MODULE, 'steps:')}: steps: add up to 5 minutes, but minutes is 6"),
+        (None, ("minutes: 5\n", "minutes: 9\n"),
+         f"basic.yaml:{line_of(PACK, 'minutes:')}: minutes: 9, but its modules and steps add up to 5"),
+        (("glossary: [emcon]", "glossary: [emcon, sigint]"), None,
+         f"alpha.yaml:{line_of(MODULE, 'glossary:')}: glossary[1]: glossary term 'sigint' is not defined"),
+        (("objective: explain-alpha, prompt: Phones", "objective: explain-beta, prompt: Phones"), None,
+         f"alpha.yaml:{line_of(MODULE, '  - {id: a-1')}: quiz[0].objective: objective 'explain-beta' is not defined"
+         " (did you mean 'explain-alpha'?)"),
+        (None, ("modules: [alpha]", "modules: [alpah]"),
+         f"basic.yaml:{line_of(PACK, 'modules:')}: modules[0]: module 'alpah' is not defined (did you mean 'alpha'?)"),
+        (None, ("questions: 2,", "questions: 3,"),
+         f"basic.yaml:{line_of(PACK, 'quiz:')}: quiz.questions: asks for 3 questions, but its modules hold 2"),
+    ],
+)
+def test_content_errors_name_file_and_line(make_project, run, module_edit, pack_edit, expected):
+    module, pack = MODULE, PACK
+    if module_edit:
+        module = module.replace(*module_edit, 1)
+    if pack_edit:
+        pack = pack.replace(*pack_edit, 1)
+    root = make_project({"content/modules/alpha.yaml": module, "content/packs/basic.yaml": pack})
+    result = run("check", "--project", root)
+    assert result.exit_code == 1
+    assert any(line.endswith(expected) for line in result.output.splitlines()), result.output
+    assert "Traceback" not in result.output
+
+
+def test_unassessed_objective_and_uncited_source_are_warnings(make_project, run):
+    module = MODULE.replace("quotes:\n  - text: every time you press a button\n    speaker: Someone\n    source: src\n", "")
+    module = module.replace("objective: explain-alpha, prompt: Pick", "objective: explain-alpha, prompt: Pick")
+    module = module.replace("source: src}", "source: other}")
+    sources = SOURCES + SOURCES.replace("id: src", "id: other")
+    root = make_project({"content/modules/alpha.yaml": module, "content/sources.yaml": sources})
+    result = run("check", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert "warning: source 'src' is cited nowhere" in result.output
+    strict = run("check", "--project", root, "--strict")
+    assert strict.exit_code == 1

@@ -74,6 +74,13 @@ def draw_forms(pack: Pack, modules: Sequence[Module]) -> list[Form]:
     return forms
 
 
+def self_check_questions(pack: Pack, modules: Sequence[Module]) -> list[FormQuestion]:
+    """Return every quiz item of the pack in teaching order, its parts shuffled, for self-study."""
+    rng = random.Random(f"emcon-quiz/{pack.id}/{pack.quiz.seed}/self-check")
+    pairs = [(module, item) for module in modules for item in module.quiz]
+    return [_question(n, item, module, rng) for n, (module, item) in enumerate(pairs, 1)]
+
+
 def form_letters(count: int) -> list[str]:
     """Return the names of count forms: A, B, C, ..."""
     return [chr(ord("A") + i) for i in range(count)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import briefing
+from . import briefing, quiz
 
 # Each entry renders one family of outputs; later kinds add themselves here.
-RENDERERS = [briefing.render]
+RENDERERS = [briefing.render, quiz.render]

@@ -1,0 +1,45 @@
+"""JSON Schema of the content files, generated from the model for editor completion."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import TypeAdapter
+
+from .model import GlossaryTerm, Module, Pack, Source
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_DIR = ".emcon/schema"  # inside a project, so editors find the schema offline
+
+# kind -> (the type of one file, what the file is)
+KINDS = {
+    "module": (Module, "An emcon lesson module (content/modules/<id>.yaml)."),
+    "pack": (Pack, "An emcon pack (content/packs/<id>.yaml)."),
+    "sources": (list[Source], "The sources that emcon modules cite (content/sources.yaml)."),
+    "glossary": (list[GlossaryTerm], "The glossary of an emcon curriculum (content/glossary.yaml)."),
+}
+
+
+def schema_for(kind: str) -> dict:
+    """Return the JSON Schema of one kind of content file."""
+    cls, description = KINDS[kind]
+    schema = TypeAdapter(cls).json_schema()
+    return {"$schema": DIALECT, "title": f"emcon {kind}", "description": description} | schema
+
+
+def schema_text(kind: str) -> str:
+    """Return the schema of a kind as stable, readable JSON."""
+    return json.dumps(schema_for(kind), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schemas(root: Path) -> list[Path]:
+    """Write every kind's schema into the project's .emcon/schema/; return the files."""
+    folder = root / SCHEMA_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in KINDS:
+        path = folder / f"{kind}.json"
+        path.write_text(schema_text(kind), encoding="utf-8")
+        written.append(path)
+    return written

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from .. import exports
 from . import briefing, quiz
 
 # Each entry renders one family of outputs; later kinds add themselves here.
-RENDERERS = [briefing.render, quiz.render]
+RENDERERS = [briefing.render, quiz.render, exports.render]

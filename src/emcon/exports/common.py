@@ -1,0 +1,89 @@
+"""What the LMS exports share: text conversion, scoring shares, names, reproducible zips."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from lxml import etree
+from markupsafe import escape
+
+from ..markdown import plain_text, render_block, render_inline
+from ..model import Module, Pack
+
+# Moodle accepts only these answer fractions (question_bank::fraction_options_full), within 1e-5.
+MOODLE_FRACTIONS = (
+    1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333,
+    0.3, 0.25, 0.2, 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05,
+)
+ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed, so the same content gives the same bytes
+
+
+def html_block(text: str) -> str:
+    """Return Markdown text as an HTML fragment."""
+    return str(render_block(text)).strip()
+
+
+def html_inline(text: str) -> str:
+    """Return one line of Markdown as inline HTML."""
+    return str(render_inline(text))
+
+
+def plain(text: str) -> str:
+    """Return Markdown text without markup."""
+    return plain_text(text)
+
+
+def share(count: int) -> float:
+    """Return the Moodle fraction nearest to 1/count: each of count parts earns this much."""
+    return min(MOODLE_FRACTIONS, key=lambda f: abs(f - 1 / count))
+
+
+def percent(fraction: float) -> str:
+    """Return a fraction as a percentage without trailing zeros: 0.3333333 -> 33.33333."""
+    return f"{fraction * 100:.5f}".rstrip("0").rstrip(".")
+
+
+def feedback_html(item, sources: dict, label: str) -> str:
+    """Return the explanation and its source (after label) as HTML, shown after an answer."""
+    source = sources.get(item.source)
+    parts = [html_block(item.explanation)] if item.explanation else []
+    if source is not None:
+        parts.append(f"<p>{escape(label)}: {escape(source.title)}</p>")
+    return "\n".join(parts)
+
+
+def category_names(pack: Pack, module: Module | None = None) -> list[str]:
+    """Return the category path of a pack (and module) as names."""
+    return [pack.title] + ([module.title] if module else [])
+
+
+def moodle_category(pack: Pack, module: Module | None = None) -> str:
+    """Return a Moodle category path; a slash inside a name is written twice, as Moodle reads it."""
+    return "$course$/top/" + "/".join(n.replace("/", "//") for n in category_names(pack, module))
+
+
+def question_name(item) -> str:
+    """Return the name an LMS lists an item by: its id and the start of its prompt."""
+    prompt = plain(item.prompt)
+    short = prompt if len(prompt) <= 70 else prompt[:70].rsplit(" ", 1)[0] + "…"
+    return f"{item.id}: {short}"
+
+
+def xml_bytes(root: etree._Element) -> bytes:
+    """Return an XML document as indented UTF-8 bytes with a declaration."""
+    etree.indent(root, space="  ")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def reproducible_zip(files: dict[str, bytes]) -> bytes:
+    """Return a zip of files in name order with fixed dates, so it is the same bytes every time."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+

@@ -1,0 +1,60 @@
+"""Moodle GIFT text: one category per pack and per module, every special character escaped.
+
+Follows Moodle's own reader (question/format/gift/format.php): `~ = # { } :` and the
+backslash are escaped with a backslash, a line break is written as `\\n`; texts are HTML
+(`[html]`); an ordering item, which GIFT cannot express in core Moodle, becomes a
+matching question that pairs each step with its position.
+"""
+
+from __future__ import annotations
+
+from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse, letters
+from ..render.context import PackContext
+from .common import category_names, feedback_html, html_block, html_inline, moodle_category, percent, plain, question_name, share
+
+SPECIAL = {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:", "\n": "\\n", "\r": ""}
+
+
+def escape(text: str) -> str:
+    """Escape the characters GIFT gives a meaning to."""
+    return "".join(SPECIAL.get(char, char) for char in text)
+
+
+def export(ctx: PackContext) -> str:
+    """Return the GIFT file of the pack's whole item bank."""
+    sources = ctx.project.curriculum.sources
+    blocks = [f"// {' / '.join(category_names(ctx.pack))}: question bank exported by emcon"]
+    for module in ctx.modules:
+        if module.quiz:
+            blocks.append(f"$CATEGORY: {moodle_category(ctx.pack, module)}")
+            blocks += [question(item, sources, ctx.strings["quiz"]["source"]) for item in module.quiz]
+    return "\n\n".join(blocks) + "\n"
+
+
+def question(item, sources: dict, label: str) -> str:
+    """Return one item as a GIFT question."""
+    head = f"// [id:{item.id}]\n::{escape(question_name(item))}::[html]{escape(html_block(item.prompt))}"
+    general = feedback_html(item, sources, label)
+    tail = f"\t####{escape(general)}\n" if general else ""
+    return head + "{\n" + "".join(f"\t{line}\n" for line in answers(item)) + tail + "}"
+
+
+def answers(item) -> list[str]:
+    """Return the answer lines of an item, inside its braces."""
+    if isinstance(item, SingleChoice):
+        return [("=" if letter == item.answer else "~") + escape(html_inline(c.text)) for letter, c in zip(letters(len(item.choices)), item.choices)]
+    if isinstance(item, MultipleResponse):
+        right, wrong = share(len(item.answer)), share(max(1, len(item.choices) - len(item.answer)))
+        return [
+            f"~%{percent(right) if letter in item.answer else '-' + percent(wrong)}%" + escape(html_inline(c.text))
+            for letter, c in zip(letters(len(item.choices)), item.choices)
+        ]
+    if isinstance(item, TrueFalse):
+        return ["TRUE" if item.answer else "FALSE"]
+    if isinstance(item, ShortAnswer):
+        return [f"=%100%{escape(answer)}" for answer in item.answer]
+    if isinstance(item, Matching):
+        return [f"={escape(html_inline(p.left))} -> {escape(plain(p.right))}" for p in item.pairs]
+    if isinstance(item, Ordering):
+        return [f"={escape(html_inline(step))} -> {n}" for n, step in enumerate(item.sequence, 1)]
+    raise TypeError(f"unknown quiz item type {item.type!r}")

@@ -139,10 +139,22 @@ class QuizBase(Strict):
     points: int = Field(1, ge=1, le=100)
 
 
+def _one_answer(value: object) -> object:
+    # A list under a single-choice item is a common slip: say what is meant instead of "expected text".
+    if not isinstance(value, list):
+        return value
+    if len(value) == 1:
+        return value[0]
+    if not value:
+        raise ValueError("names no correct answer; a single-choice item needs exactly one, e.g. `answer: b`")
+    named = ", ".join(str(v) for v in value)
+    raise ValueError(f"names {len(value)} correct answers ({named}); a single-choice item has exactly one: use `type: multiple` for several")
+
+
 class SingleChoice(QuizBase):
     type: Literal["single"]
     choices: list[ChoiceLike] = Field(min_length=2, max_length=26)
-    answer: Annotated[str, StringConstraints(pattern=r"^[a-z]$")]
+    answer: Annotated[str, BeforeValidator(_one_answer), StringConstraints(pattern=r"^[a-z]$")]
 
 
 class MultipleResponse(QuizBase):

@@ -27,7 +27,20 @@ objectives:
     bloom: understand
 sections:
   - heading: Why
-    body: A phone talks to towers.
+    body: |
+      A phone talks to towers.
+
+      It does so even when nobody calls: it tells the network where it is, apps send
+      and receive data in the background, and Wi-Fi and Bluetooth search for partners
+      when they are on. Each of these is a radio signal that leaves the phone and can
+      be picked up by anyone listening on the right frequency. A group of phones in one
+      place makes a stronger signal than one phone alone, and a phone that appears where
+      no phone used to be stands out. Switching the phone off, or leaving it behind,
+      is the only sure way to stop it from emitting. Flight mode helps, but only if it
+      is really on and nothing else is switched back on later. The habit matters more
+      than the rule: people who know the danger still reach for the phone without
+      thinking, so the check that the phone is off should be as routine as checking
+      your kit before you move out.
 key_points: [Phones emit.]
 rules:
   do: [Switch it off.]

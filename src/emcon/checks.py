@@ -26,6 +26,9 @@ def check_project(project: Project, sources_dir: Path | None = None) -> list[Pro
         problems += check(project)
     if sources_dir is not None:
         problems += check_quotes(project, sources_dir)
+    from .lint import lint_project  # here, as lint uses this module's helpers
+
+    problems += lint_project(project)
     return problems
 
 

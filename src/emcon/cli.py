@@ -42,9 +42,18 @@ def load_or_fail(project_dir: Path, strict: bool = False, sources: Path | None =
     "--sources", "sources_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Folder with local copies of the sources: every quote is checked against them.",
 )
-def check(project_dir: Path, strict: bool, sources_dir: Path | None) -> None:
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="json: one document with every problem, for editors and CI.",
+)
+def check(project_dir: Path, strict: bool, sources_dir: Path | None, output_format: str) -> None:
     """Validate all content; print every problem as path:line: message."""
     project, problems = load_project(project_dir, sources_dir)
+    if output_format == "json":
+        click.echo(_problems_json(project, problems, strict, sources_dir is not None))
+        if project is None or errors_in(problems, strict):
+            raise click.exceptions.Exit(1)
+        return
     if project is None or errors_in(problems, strict):
         raise ContentError(problems)
     for problem in sorted(problems):
@@ -81,3 +90,93 @@ def _progress_printer():
         click.echo(f"[{done}/{total}] {name}", err=True)
 
     return report
+
+
+def _problems_json(project: Project | None, problems: list[Problem], strict: bool, quotes_checked: bool) -> str:
+    """Return check's findings as one JSON document, problems sorted by file and line."""
+    import json
+    from dataclasses import asdict
+
+    cur = project.curriculum if project else None
+    document = {
+        "ok": project is not None and not errors_in(problems, strict),
+        "summary": summarize(problems),
+        "modules": len(cur.modules) if cur else 0,
+        "packs": len(cur.packs) if cur else 0,
+        "quotes_checked": quotes_checked,
+        "problems": [asdict(p) for p in sorted(set(problems))],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+@main.command("list")
+@project_option
+def list_content(project_dir: Path) -> None:
+    """Show modules and packs: audience, minutes, objectives, quiz items."""
+    project, _ = load_or_fail(project_dir)
+    cur = project.curriculum
+    packs_of = {m: [p.id for p in cur.packs.values() if m in p.modules] for m in cur.modules}
+    modules = [("MODULE", "TITLE", "AUDIENCE", "MINUTES", "OBJECTIVES", "QUIZ", "PACKS")]
+    modules += [
+        (m.id, m.title, ",".join(m.audience), m.minutes, len(m.objectives), len(m.quiz), ",".join(packs_of[m.id]) or "-")
+        for m in sorted(cur.modules.values(), key=lambda m: m.id)
+    ]
+    packs = [("PACK", "AUDIENCE", "MINUTES", "MODULES", "FORMS")]
+    packs += [(p.id, p.audience, p.minutes, len(p.modules), p.quiz.forms) for p in sorted(cur.packs.values(), key=lambda p: p.id)]
+    click.echo(format_table(modules) + "\n\n" + format_table(packs))
+
+
+def format_table(rows: list[tuple]) -> str:
+    """Return rows as left-aligned columns two spaces apart."""
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+
+
+@main.group()
+def new() -> None:
+    """Start new content from a commented skeleton."""
+
+
+@new.command("module")
+@project_option
+@click.argument("ident", metavar="ID")
+@click.option("--title", help="The module's title [default: from the id].")
+def new_module(project_dir: Path, ident: str, title: str | None) -> None:
+    """Write content/modules/ID.yaml, a skeleton that passes check."""
+    from .project import shown_path
+    from .scaffold import new_module as write_module
+
+    path = write_module(project_dir.resolve(), ident, title)
+    click.echo(f"wrote {shown_path(path)}: fill it in, add it to a pack, then run `emcon check`")
+
+
+@main.command()
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
+def init(folder: Path) -> None:
+    """Start a new curriculum in DIR: one example module and pack, templates/ for overrides."""
+    from .project import shown_path
+    from .scaffold import init_project
+
+    for path in init_project(folder):
+        click.echo(f"wrote {shown_path(path)}")
+    click.echo(f"next: cd {shown_path(folder.resolve())} && emcon check && emcon build (or emcon serve to preview)")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["module", "pack", "sources", "glossary"]))
+def schema(kind: str) -> None:
+    """Print the JSON Schema of one kind of content file (for editor completion)."""
+    from .schema import schema_text
+
+    click.echo(schema_text(kind), nl=False)
+
+
+@main.command()
+@project_option
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port on 127.0.0.1.")
+def serve(project_dir: Path, port: int) -> None:
+    """Build, serve build/ on 127.0.0.1, rebuild and reload on every change."""
+    from .serve import serve as run_server
+
+    html_kinds = {k for k in OUTPUT_KINDS if k.endswith("-html")}
+    run_server(project_dir.resolve(), port, html_kinds)

@@ -25,7 +25,7 @@ def schema_for(kind: str) -> dict:
     """Return the JSON Schema of one kind of content file."""
     cls, description = KINDS[kind]
     schema = TypeAdapter(cls).json_schema()
-    return {"$schema": DIALECT, "title": f"emcon {kind}", "description": description} | schema
+    return {"$schema": DIALECT} | schema | {"title": f"emcon {kind}", "description": description}
 
 
 def schema_text(kind: str) -> str:

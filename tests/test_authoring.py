@@ -1,0 +1,267 @@
+"""The authoring workflow: check's designer warnings, list, new, init and schema."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import jsonschema
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from conftest import MODULE, REPO, SHARED
+from emcon.schema import KINDS, schema_for
+
+
+def line_of(text: str, needle: str) -> int:
+    """Return the 1-based line where needle first appears in text."""
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def problem_lines(output: str) -> list[str]:
+    """Return the path:line: lines of check's output."""
+    return [line for line in output.splitlines() if re.match(r"^\S+:\d+: ", line)]
+
+
+# ---------------------------------------------------------------- designer's warnings
+
+
+def test_default_curriculum_is_clean_when_strict(run):
+    result = run("check", "--project", REPO, "--strict", "--sources", SHARED / "sources")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("8 modules, 3 packs: 0 errors, 0 warnings\n")
+
+
+def test_vague_objective_verb_gets_bloom_suggestions(make_project, run):
+    module = MODULE.replace("action: Explain why a phone emits", "action: Understand why a phone emits")
+    root = make_project({"content/modules/alpha.yaml": module})
+    result = run("check", "--project", root)
+    assert result.exit_code == 0, result.output
+    path = (root / "content/modules/alpha.yaml").as_posix()
+    assert problem_lines(result.output) == [
+        f"{path}:{line_of(module, 'action: Understand')}: warning: objectives[0].action: 'understand' cannot be "
+        "observed or measured; for bloom 'understand' start with a verb such as explain, describe, summarize, "
+        "classify, compare"
+    ]
+
+
+@pytest.mark.parametrize("action", ["Know the rule", "To be aware of the risk", "learn why", "Appreciate phones"])
+def test_vague_verbs_are_recognised(make_project, run, action):
+    root = make_project({"content/modules/alpha.yaml": MODULE.replace("Explain why a phone emits", action)})
+    assert "cannot be observed or measured" in run("check", "--project", root).output
+
+
+def test_strict_makes_designer_warnings_errors(make_project, run):
+    root = make_project({"content/modules/alpha.yaml": MODULE.replace("Explain why a phone emits", "Know phones")})
+    result = run("check", "--project", root, "--strict")
+    assert result.exit_code == 1
+    assert result.output.endswith("0 errors, 1 warning\n")
+
+
+def test_module_in_no_pack_unused_term_and_missing_explanation(make_project, run):
+    module = MODULE.replace(" explanation: They do (src).,", "").replace("glossary: [emcon]", "glossary: []")
+    root = make_project({
+        "content/modules/alpha.yaml": module,
+        "content/modules/beta.yaml": module.replace("id: alpha", "id: beta").replace("a-1", "b-1").replace("a-2", "b-2"),
+    })
+    result = run("check", "--project", root)
+    assert result.exit_code == 0, result.output
+    alpha, beta, glossary = (f"{(root / 'content' / p).as_posix()}" for p in ("modules/alpha.yaml", "modules/beta.yaml", "glossary.yaml"))
+    quiz_line = line_of(module, "  - {id: a-1")
+    assert problem_lines(result.output) == [
+        f"{glossary}:1: warning: glossary term 'emcon' is used by no module; list it under a module's glossary or remove it",
+        f"{alpha}:{quiz_line}: warning: quiz[0]: item 'a-1' has no explanation; the answer key and self-check quiz show one",
+        f"{beta}:1: warning: module 'beta' is in no pack; list it under a pack's modules to build it",
+        f"{beta}:{quiz_line}: warning: quiz[0]: item 'b-1' has no explanation; the answer key and self-check quiz show one",
+    ]
+
+
+def test_module_far_too_short_or_long_for_its_minutes(make_project, run):
+    short = MODULE.replace("minutes: 5\n", "minutes: 60\n").replace("minutes: 5,", "minutes: 60,")
+    long = MODULE.replace("minutes: 5\n", "minutes: 1\n").replace("minutes: 5,", "minutes: 1,")
+    for module, pack_minutes, message in (
+        (short, 60, "minutes: 60, but its text has only 182 words (at least 1950 expected); add teaching text or lower minutes"),
+        (long, 1, "minutes: 1, but its text has 182 words (at most 260 expected); shorten it, split it or raise minutes"),
+    ):
+        if pack_minutes == 1:  # 182 words fit one minute; make it far too long
+            module = module.replace("key_points: [Phones emit.]", "key_points: [" + ", ".join(["Phones emit."] * 45) + "]")
+            message = message.replace("182 words", "270 words")
+        root = make_project({
+            "content/modules/alpha.yaml": module,
+            "content/packs/basic.yaml": f"id: basic\ntitle: B\naudience: soldier\nminutes: {pack_minutes}\ndate: 2026-01-02\nmodules: [alpha]\nquiz: {{questions: 2}}\n",
+        })
+        result = run("check", "--project", root)
+        assert result.exit_code == 0, result.output
+        path = (root / "content/modules/alpha.yaml").as_posix()
+        assert problem_lines(result.output) == [f"{path}:5: warning: {message}"]
+
+
+# ---------------------------------------------------------------- check --format json
+
+
+def test_check_json_carries_every_problem_sorted(make_project, run):
+    module = MODULE.replace("minutes: 5\n", "minutes: five\n").replace("Explain why", "Know why")
+    root = make_project({"content/modules/alpha.yaml": module, "content/modules/zeta.yaml": "id: [\n"})
+    result = run("check", "--project", root, "--format", "json")
+    assert result.exit_code == 1
+    document = json.loads(result.output)
+    assert document["ok"] is False
+    assert document["summary"] == "2 errors, 0 warnings"
+    problems = document["problems"]
+    assert [(p["path"].rsplit("/", 1)[-1], p["line"], p["severity"]) for p in problems] == [
+        ("alpha.yaml", 5, "error"), ("zeta.yaml", 2, "error"),
+    ]
+    assert problems[0]["message"] == "minutes: expected a whole number, got text ('five')"
+    assert problems == sorted(problems, key=lambda p: (p["path"], p["line"]))
+
+
+def test_check_json_on_clean_content(make_project, run):
+    root = make_project({"content/modules/alpha.yaml": MODULE.replace("Explain why", "Know why")})
+    result = run("check", "--project", root, "--format", "json")
+    assert result.exit_code == 0
+    document = json.loads(result.output)
+    assert document["ok"] is True and document["modules"] == 1 and document["packs"] == 1
+    [problem] = document["problems"]
+    assert problem["severity"] == "warning" and problem["line"] == line_of(MODULE, "action: Explain")
+    assert set(problem) == {"path", "line", "message", "severity"}
+
+
+# ---------------------------------------------------------------- list
+
+
+def test_list_shows_modules_and_packs_of_the_default_curriculum(run):
+    result = run("list", "--project", REPO)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert re.split(r"\s{2,}", lines[0]) == ["MODULE", "TITLE", "AUDIENCE", "MINUTES", "OBJECTIVES", "QUIZ", "PACKS"]
+    rows = {re.split(r"\s{2,}", line)[0]: re.split(r"\s{2,}", line) for line in lines if line}
+    assert rows["husarivka"][2:] == ["civilian", "8", "3", str(_quiz_count("husarivka")), "civilian-frontline"]
+    pack_header = next(line for line in lines if line.startswith("PACK "))
+    assert re.split(r"\s{2,}", pack_header) == ["PACK", "AUDIENCE", "MINUTES", "MODULES", "FORMS"]
+    assert rows["soldier-basic"] == ["soldier-basic", "soldier", "45", "6", "2"]
+
+
+def _quiz_count(module: str) -> int:
+    return len(yaml.safe_load((REPO / "content/modules" / f"{module}.yaml").read_text(encoding="utf-8"))["quiz"])
+
+
+# ---------------------------------------------------------------- new module
+
+
+def test_new_module_skeleton_passes_check(make_project, run):
+    root = make_project()
+    result = run("new", "module", "phone-off", "--project", root, "--title", "Phones: off, and why")
+    assert result.exit_code == 0, result.output
+    path = root / "content/modules/phone-off.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../../.emcon/schema/module.json"
+    assert json.loads((root / ".emcon/schema/module.json").read_text(encoding="utf-8")) == schema_for("module")
+    data = yaml.safe_load(text)
+    assert (data["id"], data["title"], data["quiz"][0]["source"]) == ("phone-off", "Phones: off, and why", "src")
+    check = run("check", "--project", root)
+    assert check.exit_code == 0, check.output
+    # the one warning left is the author's next step
+    assert problem_lines(check.output) == [
+        f"{path.as_posix()}:{line_of(text, 'id: phone-off')}: warning: module 'phone-off' is in no pack; "
+        "list it under a pack's modules to build it"
+    ]
+
+
+def test_new_module_refuses_to_overwrite(make_project, run):
+    root = make_project()
+    path = root / "content/modules/alpha.yaml"
+    before = path.read_bytes()
+    result = run("new", "module", "alpha", "--project", root)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {path.as_posix()} already exists; choose another id or edit that file\n"
+    assert path.read_bytes() == before
+
+
+def test_new_module_rejects_a_bad_id(make_project, run):
+    root = make_project()
+    result = run("new", "module", "Phone_Off", "--project", root)
+    assert result.exit_code == 2
+    assert "Invalid value for ID: 'Phone_Off' is not a valid id: use lowercase letters, digits and hyphens" in result.output
+
+
+def test_new_module_without_sources_still_passes_check(make_project, run):
+    root = make_project({"content/sources.yaml": "[]\n"}, base={})
+    assert run("new", "module", "first", "--project", root).exit_code == 0
+    result = run("check", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert "objective 'explain-main-idea' is assessed by no quiz item" in result.output
+
+
+# ---------------------------------------------------------------- init
+
+
+def test_init_makes_a_curriculum_that_checks_clean_and_builds(tmp_path, run):
+    folder = tmp_path / "course"
+    result = run("init", folder)
+    assert result.exit_code == 0, result.output
+    assert (folder / "templates/README.md").is_file() and (folder / ".gitignore").read_text() == "build/\n"
+    for name, kind in (("content/modules/phones-in-a-group.yaml", "module"), ("content/packs/first-pack.yaml", "pack"),
+                       ("content/sources.yaml", "sources"), ("content/glossary.yaml", "glossary")):
+        first = (folder / name).read_text(encoding="utf-8").splitlines()[0]
+        schema = (folder / name).parent / first.split("$schema=")[1]
+        assert json.loads(schema.read_text(encoding="utf-8"))["title"] == f"emcon {kind}"
+    check = run("check", "--project", folder, "--strict")
+    assert check.exit_code == 0, check.output
+    assert check.output.endswith("1 modules, 1 packs: 0 errors, 0 warnings\n")
+    build = run("build", "--project", folder, "--only", "briefing-html", "--only", "briefing-pdf")
+    assert build.exit_code == 0, build.output
+    pdf = PdfReader(folder / "build/first-pack/briefing.pdf")
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Phones near the front" in text and "A group of phones in one place marks that place." in text
+    assert "Phones in a group" in (folder / "build/first-pack/briefing.html").read_text(encoding="utf-8")
+
+
+def test_init_refuses_a_folder_that_is_not_empty(tmp_path, run):
+    (tmp_path / "notes.txt").write_text("mine")
+    result = run("init", tmp_path)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {tmp_path.as_posix()} is not an empty folder; emcon init only starts new ones\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+# ---------------------------------------------------------------- schema
+
+
+def as_json(data):
+    """Return YAML data as JSON would carry it (dates become text)."""
+    return json.loads(json.dumps(data, default=str))
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_schema_is_valid_json_schema(kind, run):
+    result = run("schema", kind)
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema == schema_for(kind)
+    validator = jsonschema.validators.validator_for(schema)
+    assert validator is jsonschema.Draft202012Validator
+    validator.check_schema(schema)
+
+
+def test_schema_accepts_every_file_of_the_default_curriculum():
+    content = REPO / "content"
+    files = [(p, "module") for p in sorted(content.glob("modules/*.yaml"))]
+    files += [(p, "pack") for p in sorted(content.glob("packs/*.yaml"))]
+    files += [(content / "sources.yaml", "sources"), (content / "glossary.yaml", "glossary")]
+    assert len(files) == 8 + 3 + 2
+    for path, kind in files:
+        data = as_json(yaml.safe_load(path.read_text(encoding="utf-8")))
+        jsonschema.Draft202012Validator(schema_for(kind)).validate(data)
+
+
+def test_schema_rejects_a_broken_module():
+    module = as_json(yaml.safe_load((REPO / "content/modules/makiivka.yaml").read_text(encoding="utf-8")))
+    validator = jsonschema.Draft202012Validator(schema_for("module"))
+    broken = dict(module, minuets=8)
+    del broken["title"]
+    broken["quiz"] = [dict(module["quiz"][0], type="essay")]
+    messages = sorted(e.message for e in validator.iter_errors(broken))
+    assert "'title' is a required property" in messages
+    assert any("'minuets' was unexpected" in m for m in messages)
+    assert not validator.is_valid(dict(module, quiz=[dict(module["quiz"][0], type="essay")]))

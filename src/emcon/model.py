@@ -231,6 +231,21 @@ class QuizSettings(Strict):
     minutes: int = Field(15, ge=1, le=240, description="time allowed")
 
 
+# A line of the pocket card: short enough that three fit one side of 85 x 55 mm in 7 pt type.
+CARD_LINE_CHARS = 90
+CardLine = Annotated[str, StringConstraints(min_length=1, max_length=CARD_LINE_CHARS)]
+
+
+class PocketCard(Strict):
+    """What a pack's pocket card shows; an empty list is filled from the modules."""
+
+    remember: list[CardLine] = Field(
+        [], max_length=3, description="three things to remember (default: first key point of the first three modules)"
+    )
+    do: list[CardLine] = Field([], max_length=3, description="do rules (default: picked from the modules' rules)")
+    dont: list[CardLine] = Field([], max_length=3, description="don't rules (default: picked from the modules' rules)")
+
+
 class Pack(Strict):
     """A set of modules taught together, with its markings and settings."""
 
@@ -253,6 +268,7 @@ class Pack(Strict):
     materials: list[Line] = []
     opening: list[Step] = Field([], description="steps before the first module (introduction)")
     closing: list[Step] = Field([], description="steps after the last module (check on learning, summary)")
+    card: PocketCard = PocketCard()
     quiz: QuizSettings = QuizSettings()
 
     @model_validator(mode="after")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import exports
-from . import briefing, quiz
+from . import briefing, card, instructor, quiz, slides
 
 # Each entry renders one family of outputs; later kinds add themselves here.
-RENDERERS = [briefing.render, quiz.render, exports.render]
+RENDERERS = [briefing.render, instructor.render, slides.render, card.render, quiz.render, exports.render]

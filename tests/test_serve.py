@@ -1,0 +1,116 @@
+"""`emcon serve`: answers on 127.0.0.1, rebuilds after a change, shows errors, stops cleanly."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import MODULE
+from emcon.serve import inject
+
+TIMEOUT = 60  # seconds any one wait may take before the test fails
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    """Return the status and text of a local URL (errors included)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def wait_for(condition, what: str):
+    """Poll condition until it returns something true; fail after TIMEOUT."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            result = condition()
+        except OSError:  # not listening yet
+            result = None
+        if result:
+            return result
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def server(make_project):
+    """Start `emcon serve` on a free port of a tiny project; stop it after the test."""
+    root = make_project()
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emcon", "serve", "--project", str(root), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    yield root, f"http://127.0.0.1:{port}", process
+    if process.poll() is None:
+        process.kill()
+        process.communicate()
+
+
+def status(base: str) -> dict:
+    return json.loads(fetch(base + "/__emcon__/status")[1])
+
+
+def test_serve_rebuilds_on_change_shows_errors_and_stops_cleanly(server):
+    root, base, process = server
+    page = base + "/basic/site/alpha.html"
+    wait_for(lambda: fetch(page)[0] == 200 and status(base)["version"] >= 2, "the first build (HTML, then all)")
+    code, text = fetch(page)
+    assert "Alpha lesson" in text
+    assert text.count('<script src="/__emcon__/reload.js"></script>') == 1
+    assert "__emcon__" not in (root / "build/basic/site/alpha.html").read_text(encoding="utf-8")  # build/ stays clean
+    assert (root / "build/basic/briefing.pdf").is_file()  # PDFs after the HTML
+
+    module = root / "content/modules/alpha.yaml"
+    module.write_text(MODULE.replace("title: Alpha lesson", "title: Alpha revised"), encoding="utf-8")
+    wait_for(lambda: "Alpha revised" in fetch(page)[1], "the rebuilt page")
+
+    module.write_text(MODULE.replace("minutes: 5\n", "minutes: five\n"), encoding="utf-8")
+    error = wait_for(lambda: status(base)["error"], "the content error")
+    assert "alpha.yaml:5: minutes: expected a whole number, got text ('five')" in error
+    assert "Alpha revised" in fetch(page)[1]  # the last good build is still served
+
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=TIMEOUT)
+    assert process.returncode == 0, err
+    assert out.splitlines()[0] == f"serving {root / 'build'} at {base}/ (Ctrl-C to stop)"
+    assert out.splitlines()[-1] == "stopped"
+    assert "alpha.yaml:5: minutes: expected a whole number" in err
+
+
+def test_a_page_not_built_yet_waits_with_the_reload_script(server):
+    _, base, _ = server
+    code, text = wait_for(lambda: fetch(base + "/nothing-here.html"), "the server")
+    assert code == 404
+    assert "Not built yet" in text and "/__emcon__/reload.js" in text
+
+
+def test_the_server_listens_on_loopback_only(server):
+    _, base, process = server
+    wait_for(lambda: fetch(base + "/__emcon__/status")[0] == 200, "the server")
+    listening = subprocess.run(["ss", "-ltnp"], capture_output=True, text=True).stdout
+    port = base.rsplit(":", 1)[1]
+    lines = [line for line in listening.splitlines() if f":{port} " in line]
+    assert lines and all(f"127.0.0.1:{port}" in line for line in lines), lines
+
+
+def test_inject_puts_the_script_before_the_closing_body():
+    page = inject(b"<html><body><p>x</p></body></html>")
+    assert page == (b'<html><body><p>x</p><link rel="stylesheet" href="/__emcon__/reload.css">'
+                    b'<script src="/__emcon__/reload.js"></script></body></html>')

@@ -2,10 +2,17 @@
 
 Gather, then write: everything is rendered into memory and a staging folder
 first; the output folder changes only when the whole build has succeeded.
+
+Three levels keep rebuilds fast. A build whose inputs (every project and theme
+file, the options, emcon's code) are all unchanged is answered from a stamp in
+the output folder without loading anything. Otherwise every output is rendered
+to HTML again, but a PDF whose own key is unchanged is taken from the previous
+build. The PDFs left are laid out in worker processes.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import time
@@ -13,14 +20,18 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import BuildError
-from .outputs import Output, PdfJob
-from .project import Project
-from .render import RENDERERS
-from .render.context import PackContext
-from .theme import Theme
+from .fingerprint import inputs_digest
+from .theme import Theme, default_theme_dir
 from .writer import MANIFEST, Staging, build_lock, manifest_bytes, read_manifest, sha256
+
+if TYPE_CHECKING:
+    from .outputs import Output, PdfJob
+    from .project import Project
+
+STAMP = ".emcon-build.json"  # in the output folder: what the build was made from, and what it holds
 
 
 @dataclass
@@ -32,6 +43,7 @@ class BuildReport:
     files: int = 0
     pages: int = 0
     seconds: float = 0.0
+    up_to_date: bool = False  # nothing changed since the previous build: nothing was loaded
 
 
 @dataclass
@@ -39,14 +51,42 @@ class _Planned:
     pack: str
     output: Output
     key: str | None = None
-    reuse: Path | None = None
+    reuse: Path | None = None  # the previous build's file of an unchanged PDF
 
     @property
     def name(self) -> str:
         return f"{self.pack}/{self.output.path}"
 
 
-Progress = Callable[[str, int, int], None]
+Progress = Callable[[str, int, int, int], None]  # name, pages, outputs done, outputs to lay out
+
+
+def build_inputs(project_dir: Path, pack_ids: tuple[str, ...], only: set[str] | None) -> str | None:
+    """Return a digest of everything a build with these options reads (None without content/)."""
+    options = {"packs": sorted(set(pack_ids)), "only": sorted(only) if only else None}
+    return inputs_digest(project_dir, default_theme_dir(), options)
+
+
+def previous_report(out: Path, inputs: str | None) -> BuildReport | None:
+    """Return the previous build's report if it was made from the same inputs and is intact."""
+    started = time.perf_counter()
+    try:
+        stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if inputs is None or stamp.get("inputs") != inputs or not _intact(out, stamp.get("sizes", {})):
+        return None
+    report = BuildReport(unchanged=stamp["pdfs"], files=stamp["files"], pages=stamp["pages"], up_to_date=True)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _intact(out: Path, sizes: dict[str, int]) -> bool:
+    """Tell whether every file of a build is still there with its size (someone may have deleted one)."""
+    try:
+        return all((out / relpath).stat().st_size == size for relpath, size in sizes.items())
+    except OSError:
+        return False
 
 
 def select_packs(project: Project, names: tuple[str, ...]) -> list[str]:
@@ -60,6 +100,9 @@ def select_packs(project: Project, names: tuple[str, ...]) -> list[str]:
 
 def plan_pack(project: Project, pack_id: str, theme: Theme, only: set[str] | None) -> list[Output]:
     """Render everything of one pack except PDF layout."""
+    from .render import RENDERERS  # the renderers and the model load only when something changed
+    from .render.context import PackContext
+
     ctx = PackContext(project, project.curriculum.packs[pack_id], theme)
     outputs = [o for render in RENDERERS for o in render(ctx)]
     return [o for o in outputs if only is None or o.kind in only]
@@ -72,9 +115,15 @@ def build(
     only: set[str] | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    inputs: str | None = None,
 ) -> BuildReport:
-    """Build the packs into out; return what was done."""
+    """Build the packs into out; return what was done.
+
+    inputs is build_inputs() taken before the project was loaded, so that an
+    edit made while building is seen by the next build.
+    """
     started = time.perf_counter()
+    inputs = inputs or build_inputs(project.root, pack_ids, only)
     theme = Theme(project.root / "templates")
     packs = select_packs(project, pack_ids)
     planned = [_Planned(p, o) for p in packs for o in plan_pack(project, p, theme, only)]
@@ -83,6 +132,7 @@ def build(
         staging = Staging(out)
         try:
             _write_build(staging, out, packs, planned, only, jobs, progress, report, theme)
+            staging.write(STAMP, _stamp_bytes(staging.root, inputs, report))
             staging.commit()
         except BaseException:
             staging.discard()
@@ -129,19 +179,20 @@ def _write_output(staging: Staging, item: _Planned, laid_out, report: BuildRepor
     relpath = f"{item.pack}/{out.path}"
     if item.reuse is not None:
         staging.reuse(relpath, item.reuse)
-        data = item.reuse.read_bytes()
+        digest = sha256(item.reuse.read_bytes())  # the file's own bytes, even if someone changed it
         report.unchanged.append(item.name)
     elif out.pdf is not None:
         data, pages = laid_out
         out.extra["pages"] = pages
         staging.write(relpath, data)
+        digest = sha256(data)
         report.rendered.append(item.name)
     else:
-        data = out.data
-        staging.write(relpath, data)
+        staging.write(relpath, out.data)
+        digest = sha256(out.data)
     report.files += 1
     report.pages += out.extra.get("pages") or 0
-    entry = {"kind": out.kind, "path": out.path, "sha256": sha256(data)}
+    entry = {"kind": out.kind, "path": out.path, "sha256": digest}
     if out.form:
         entry["form"] = out.form
     if item.key:
@@ -157,19 +208,20 @@ def _render_pdfs(items: list[_Planned], jobs: int | None, progress: Progress | N
     if workers == 1:
         for item in items:
             results[item.name] = _layout(item.name, item.output.pdf)
-            _tick(progress, item.name, len(results), len(items))
+            _tick(progress, item.name, results, len(items))
         return results
+    import weasyprint  # noqa: F401  loaded once here (about 0.7 s), shared by the forked workers
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         futures = {pool.submit(_layout, item.name, item.output.pdf): item.name for item in items}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
-            _tick(progress, futures[future], len(results), len(items))
+            _tick(progress, futures[future], results, len(items))
     return results
 
 
-def _tick(progress: Progress | None, name: str, done: int, total: int) -> None:
+def _tick(progress: Progress | None, name: str, results: dict, total: int) -> None:
     if progress is not None:
-        progress(name, done, total)
+        progress(name, results[name][1], len(results), total)
 
 
 def _layout(name: str, job: PdfJob) -> tuple[bytes, int]:
@@ -179,6 +231,19 @@ def _layout(name: str, job: PdfJob) -> tuple[bytes, int]:
         return render_pdf(job.html, job.base_url, list(job.roots))
     except RenderError as exc:
         raise BuildError(f"{name}: PDF rendering failed: {exc}") from None
+
+
+def _stamp_bytes(root: Path, inputs: str | None, report: BuildReport) -> bytes:
+    """Return the stamp of a staged build: its inputs, its report, and the size of every file."""
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    stamp = {
+        "inputs": inputs,
+        "pdfs": sorted(report.rendered + report.unchanged),
+        "files": report.files,
+        "pages": report.pages,
+        "sizes": {p.relative_to(root).as_posix(): p.stat().st_size for p in files},
+    }
+    return (json.dumps(stamp, indent=1) + "\n").encode()
 
 
 def _keep_other_packs(staging: Staging, out: Path, built: list[str]) -> None:

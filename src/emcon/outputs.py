@@ -9,13 +9,11 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from markupsafe import Markup
 
-from . import __version__
+from .fingerprint import file_digest, toolchain
 from .model import Pack
 from .theme import Theme
 
@@ -31,12 +29,11 @@ class PdfJob:
 
     def key(self) -> str:
         """Return a digest of everything the PDF's bytes depend on."""
-        digest = hashlib.sha256()
-        digest.update(f"emcon {__version__} weasyprint {_weasyprint_version()}\0".encode())
+        digest = hashlib.sha256(f"{toolchain()}\0".encode())  # emcon's code and version, WeasyPrint's version
         digest.update(self.html.encode())
         for path in sorted(self.files):
             digest.update(f"\0{path.name}\0".encode())
-            digest.update(_file_digest(path, path.stat().st_mtime_ns))
+            digest.update(file_digest(path))
         return digest.hexdigest()
 
 
@@ -53,16 +50,6 @@ class Output:
 
     def __post_init__(self):
         assert (self.data is None) != (self.pdf is None), "an output has bytes or a PDF job"
-
-
-@lru_cache(maxsize=1)
-def _weasyprint_version() -> str:
-    return metadata.version("weasyprint")  # read without importing WeasyPrint
-
-
-@lru_cache(maxsize=256)
-def _file_digest(path: Path, mtime_ns: int) -> bytes:
-    return hashlib.sha256(path.read_bytes()).digest()
 
 
 @dataclass

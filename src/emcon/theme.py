@@ -2,18 +2,17 @@
 
 A project's `templates/` folder overrides the default theme file by file; an
 override can extend the default one as `{% extends "!default/briefing.html" %}`.
+
+Jinja, Markdown and YAML are imported where they are used: a rebuild with
+nothing changed needs only default_theme_dir() and must start fast.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-import jinja2
-import yaml
-
-from . import markdown
 from .errors import BuildError
 
 PACKAGE_THEME = Path(__file__).parent / "templates"  # where the wheel puts the default theme
@@ -46,7 +45,12 @@ class Theme:
         raise BuildError(f"theme file {name} not found in {', '.join(map(str, self.search_path))}")
 
     @cached_property
-    def env(self) -> jinja2.Environment:
+    def env(self):
+        """Return the Jinja environment (a jinja2.Environment), made once per theme."""
+        import jinja2
+
+        from . import markdown
+
         loaders = [jinja2.FileSystemLoader(str(d)) for d in self.search_path]
         default = jinja2.PrefixLoader({"!default": jinja2.FileSystemLoader(str(self.default_dir))}, delimiter="/")
         env = jinja2.Environment(
@@ -64,12 +68,21 @@ class Theme:
 
     def render(self, template: str, **context) -> str:
         """Render a template, naming the template file and line when it fails."""
+        import jinja2
+
         try:
             return self.env.get_template(template).render(**context)
         except jinja2.TemplateSyntaxError as exc:
-            raise BuildError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
+            raise BuildError(f"{_shown(exc.filename or exc.name)}:{exc.lineno}: template error: {exc.message}") from None
+        except jinja2.TemplateNotFound as exc:
+            raise BuildError(f"{_template_location(exc)}template error: template '{exc.name}' not found") from None
         except jinja2.TemplateError as exc:
             raise BuildError(f"{_template_location(exc)}template error: {exc}") from None
+        except Exception as exc:
+            where = _template_location(exc)
+            if not self.project_dir or not where.startswith(_shown(str(self.project_dir))):
+                raise  # a bug in emcon or its default theme: keep the traceback
+            raise BuildError(f"{where}template error: {type(exc).__name__}: {exc}") from None
 
     def strings(self, language: str) -> dict[str, str]:
         """Return the fixed words for a language: the default file, then the project's changes."""
@@ -77,10 +90,24 @@ class Theme:
         for folder in reversed(self.search_path):
             path = folder / "strings" / f"{language}.yaml"
             if path.is_file():
-                merged.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+                merged.update(_read_strings(path, path.stat().st_mtime_ns))
         if not merged:
             raise BuildError(f"no strings for language '{language}': add templates/strings/{language}.yaml")
         return merged
+
+
+@lru_cache(maxsize=16)
+def _read_strings(path: Path, mtime_ns: int) -> dict[str, str]:
+    """Return one strings file, read once per build for every pack that uses it."""
+    from .errors import ContentError
+    from .loader import read_document
+
+    doc, problems = read_document(path, _shown(str(path)))  # a project's override is content: path:line errors
+    if doc is not None and not isinstance(doc.data, dict):
+        problems.append(doc.problem((), "expected a mapping of names to text"))
+    if problems:
+        raise ContentError(problems)
+    return doc.data
 
 
 def _template_location(exc: Exception) -> str:
@@ -90,6 +117,13 @@ def _template_location(exc: Exception) -> str:
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith((".html", ".xml", ".svg", ".txt", ".css")):
-            where = f"{filename}:{tb.tb_lineno}: "
+            where = f"{_shown(filename)}:{tb.tb_lineno}: "
         tb = tb.tb_next
     return where
+
+
+def _shown(filename: str) -> str:
+    """Return a template's path as the user should see it (relative to the working folder)."""
+    from .project import shown_path
+
+    return shown_path(Path(filename))

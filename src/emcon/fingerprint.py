@@ -1,0 +1,65 @@
+"""Digests of what a build depends on: emcon itself, its libraries, the project's files.
+
+Kept free of heavy imports: a rebuild with nothing changed is decided here
+before the content model, the templates or WeasyPrint are loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from . import __version__
+
+PACKAGE_DIR = Path(__file__).parent
+INPUT_FOLDERS = ("content", "templates")  # of a project: everything its outputs are made from
+
+
+@lru_cache(maxsize=1)
+def toolchain() -> str:
+    """Return a digest of emcon's code and version and the versions of its libraries.
+
+    The code is hashed too, so that a change to a renderer shows in a source
+    checkout whose version number has not moved.
+    """
+    digest = hashlib.sha256(f"emcon {__version__}\0{_library_versions()}\0".encode())
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(f"{path.relative_to(PACKAGE_DIR).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _library_versions() -> str:
+    """Return 'name version' of every runtime dependency, read without importing them."""
+    from importlib import metadata  # only needed here; costs ~40 ms to import
+
+    names = [re.split(r"[\s<>=!~;\[(]", req, maxsplit=1)[0] for req in metadata.requires("emcon") or []]
+    return " ".join(f"{name} {metadata.version(name)}" for name in sorted(names) if name)
+
+
+def file_digest(path: Path) -> bytes:
+    """Return the SHA-256 of a file, read again only when its size or time changed."""
+    stat = path.stat()
+    return _file_digest(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=1024)
+def _file_digest(path: Path, size: int, mtime_ns: int) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+def inputs_digest(project_dir: Path, theme_dir: Path, options: dict) -> str | None:
+    """Return a digest of every file a build of project_dir reads, with its options; None if no content/."""
+    root = project_dir.resolve()
+    if not (root / "content").is_dir():
+        return None
+    digest = hashlib.sha256(f"{toolchain()}\0{json.dumps(options, sort_keys=True)}\0".encode())
+    folders = [root / name for name in INPUT_FOLDERS] + [theme_dir]
+    for number, folder in enumerate(folders):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
+            digest.update(f"{number}\0{path.relative_to(folder).as_posix()}\0".encode())
+            digest.update(file_digest(path))
+    return digest.hexdigest()

@@ -43,7 +43,9 @@ def check_references(project: Project) -> Iterator[Problem]:
     cur = project.curriculum
     for pack in cur.packs.values():
         for i, ident in enumerate(pack.modules):
-            if ident not in cur.modules and ident not in project.broken:
+            if ident in pack.modules[:i]:
+                yield project.problem("pack", pack.id, ("modules", i), f"modules[{i}]: module '{ident}' is listed twice")
+            elif ident not in cur.modules and ident not in project.broken:
                 yield project.problem("pack", pack.id, ("modules", i), f"modules[{i}]: " + _unknown("module", ident, cur.modules))
     for module in cur.modules.values():
         yield from _module_references(project, module)
@@ -68,7 +70,7 @@ def _module_references(project: Project, module: Module) -> Iterator[Problem]:
         for i, s in enumerate(module.steps) for j, o in enumerate(s.objectives)
     ]
     for loc, kind, ident, known in refs:
-        if ident not in known:
+        if ident not in known and kind not in project.unread:
             yield project.problem("module", module.id, loc, f"{_loc_text(loc)}: " + _unknown(kind, ident, known))
     for i, section in enumerate(module.sections):
         if section.figure:
@@ -129,9 +131,9 @@ def check_timings(project: Project) -> Iterator[Problem]:
         if module.steps and total != module.minutes:
             yield project.problem("module", module.id, ("steps",), f"steps: add up to {total} minutes, but minutes is {module.minutes}")
     for pack in cur.packs.values():
-        if project.broken & set(pack.modules):
-            continue  # its totals are unknown until the module loads
-        total = pack_step_minutes(pack) + sum(cur.modules[m].minutes for m in pack.modules if m in cur.modules)
+        if not set(pack.modules) <= cur.modules.keys():
+            continue  # its totals are unknown until every module loads
+        total = pack_step_minutes(pack) + sum(cur.modules[m].minutes for m in dict.fromkeys(pack.modules) if m in cur.modules)
         if total != pack.minutes:
             yield project.problem("pack", pack.id, ("minutes",), f"minutes: {pack.minutes}, but its modules and steps add up to {total}")
         available = sum(len(cur.modules[m].quiz) for m in pack.modules if m in cur.modules)
@@ -159,6 +161,8 @@ def check_assessment(project: Project) -> Iterator[Problem]:
 
 def check_usage(project: Project) -> Iterator[Problem]:
     """Warn about sources cited nowhere."""
+    if project.broken:
+        return  # a module that failed to load may be the one that cites them
     cur = project.curriculum
     cited = set()
     for module in cur.modules.values():

@@ -28,12 +28,28 @@ MAX_BYTES = 1_000_000  # far above any real lesson; keeps a stray dump from eati
 MAX_NODES = 100_000  # stops alias-expansion bombs ("billion laughs") early
 MAX_DEPTH = 60
 
+# PyYAML's words for the end of the input, in the words of someone editing a file.
+SYNTAX_WORDS = (
+    ("found unexpected end of stream", "found the end of the file"),
+    ("'<stream end>'", "the end of the file"),
+)
+
 PLAIN_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 
 Loc = tuple[Any, ...]
+
+
+class Unreadable:
+    """Stands in for a value the loader could not read and has reported, so validation adds no second message."""
+
+    def __repr__(self) -> str:
+        return "<unreadable>"
+
+
+UNREADABLE = Unreadable()
 
 
 @dataclass
@@ -82,6 +98,10 @@ def parse_document(text: str, shown: str) -> tuple[Document | None, list[Problem
         loader, node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_problem(exc, shown)]
+    except yaml.reader.ReaderError as exc:
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        line = text.count("\n", 0, exc.position) + 1
+        return None, [Problem(shown, line, f"character U+{code:04X} is a control character, not text; remove it")]
     except RecursionError:
         return None, [Problem(shown, 1, f"nesting is too deep; at most {MAX_DEPTH} levels are allowed")]
     if node is None:
@@ -127,9 +147,21 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
     problem = exc.problem or "invalid YAML"
+    for words, plain in SYNTAX_WORDS:
+        problem = problem.replace(words, plain)
     if "'\\t'" in problem:
         return Problem(shown, line, "YAML syntax error: a tab character; indent with spaces")
-    context = f" ({exc.context})" if exc.context else ""
+    if exc.context == "while scanning a quoted scalar" and problem == "found the end of the file":
+        return Problem(shown, exc.context_mark.line + 1, "YAML syntax error: the quote that opens here is never closed")
+    if problem.startswith("expected <block end>"):
+        problem = "this line is not indented like the lines above it"
+    elif problem == "mapping values are not allowed here":
+        problem += "; text that holds ': ' must be put in quotes"
+    context = ""
+    if exc.context:
+        # The line where the unclosed thing began is where the author must look.
+        start = exc.context_mark.line + 1 if exc.context_mark else None
+        context = f" ({exc.context}" + (f" that starts at line {start})" if start and start != line else ")")
     return Problem(shown, line, f"YAML syntax error: {problem}{context}")
 
 
@@ -145,18 +177,20 @@ class _Converter:
         self.doc.lines.setdefault(loc, node.start_mark.line + 1)
         if node.tag not in PLAIN_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            self._report(node, f"tag {tag} is not allowed; content is plain data (text, numbers, lists, mappings)")
-            return None
+            self._report(node, loc, f"tag {tag} is not allowed; content is plain data (text, numbers, lists, mappings)")
+            return UNREADABLE
         if isinstance(node, MappingNode):
             return self._mapping(node, loc)
         if isinstance(node, SequenceNode):
             return [self.convert(item, loc + (i,)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+        return self._scalar(node, loc)
 
     def _count(self, node: Node, loc: Loc) -> None:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _Stop(node.start_mark.line + 1, f"document expands to more than {MAX_NODES:,} values (aliases?)")
+            # An alias's node carries its anchor's line; the entry being read is where it was used.
+            line = self.doc.line(loc[:1]) if loc else node.start_mark.line + 1
+            raise _Stop(line, f"document expands to more than {MAX_NODES:,} values (aliases repeated too often?)")
         if len(loc) > MAX_DEPTH:
             raise _Stop(node.start_mark.line + 1, f"nesting is too deep; at most {MAX_DEPTH} levels are allowed")
 
@@ -165,32 +199,39 @@ class _Converter:
         first_line: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self._report(key_node, "merge keys (<<) are not supported; write the keys out")
+                self._report(key_node, loc, "merge keys (<<) are not supported; write the keys out")
                 continue
             key = self._key(key_node)
-            if not isinstance(key, (str, int, bool)) or key is None:
-                self._report(key_node, "a key must be plain text")
+            if key is None:
+                self._report(key_node, loc, "a key must be plain text")
                 continue
             line = key_node.start_mark.line + 1
             if key in out:
-                self._report(key_node, f"duplicate key '{key}' (first at line {first_line[key]})")
+                self._report(key_node, loc + (key,), f"duplicate key (first at line {first_line[key]})")
                 continue
             first_line[key] = line
             self.doc.lines[loc + (key,)] = line
             out[key] = self.convert(value_node, loc + (key,))
         return out
 
-    def _key(self, node: Node) -> Any:
+    def _key(self, node: Node) -> str | None:
+        """Return a key as written: every key in content is a name, so `1:` or `no:` stay text."""
         if not isinstance(node, ScalarNode) or node.tag not in PLAIN_TAGS:
             return None
-        return self._scalar(node)
+        return node.value
 
-    def _scalar(self, node: ScalarNode) -> Any:
+    def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
         try:
             return self.loader.construct_object(node)
         except (yaml.YAMLError, ValueError) as exc:
-            self._report(node, f"cannot read value {node.value!r}: {exc}")
-            return None
+            self._report(node, loc, f"cannot read {node.value!r}: {exc}")
+            return UNREADABLE
 
-    def _report(self, node: Node, message: str) -> None:
-        self.problems.append(Problem(self.doc.path, node.start_mark.line + 1, message))
+    def _report(self, node: Node, loc: Loc, message: str) -> None:
+        where = f"{loc_text(loc)}: " if loc else ""
+        self.problems.append(Problem(self.doc.path, node.start_mark.line + 1, where + message))
+
+
+def loc_text(loc: Loc) -> str:
+    """Return loc as the author reads it: `quiz[2].answer`, or `[3].title` in a list file."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")

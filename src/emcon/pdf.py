@@ -33,6 +33,8 @@ def confined_fetcher(roots: list[Path]):
             path = Path(unquote(parts.path)).resolve()  # resolve() follows symlinks out of the project
             if not any(path.is_relative_to(root) for root in allowed):
                 raise FatalURLFetchingError(f"refused to read {path}: it is outside the project")
+            if not path.is_file():  # also keeps a FIFO or device from blocking the build
+                raise FatalURLFetchingError(f"{path} is not a file")
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, path.read_bytes(), headers={"Content-Type": kind})
 

@@ -23,6 +23,7 @@ class Project:
     curriculum: Curriculum
     origins: dict[tuple[str, str], tuple[Document, Loc]] = field(default_factory=dict)
     broken: frozenset[str] = frozenset()  # ids of module files that failed to load: no follow-on errors
+    unread: frozenset[str] = frozenset()  # "source", "glossary term": their file had errors, so ids may be missing
 
     def problem(self, kind: str, ident: str, loc: Loc, message: str, severity: str = "error") -> Problem:
         """Return a Problem at the line of loc inside the record kind/ident."""
@@ -54,7 +55,9 @@ def load_project(root: Path, sources_dir: Path | None = None) -> tuple[Project |
     glossary = _load_listed(content / "glossary.yaml", GlossaryTerm, "term", origins, problems)
     curriculum = Curriculum(modules=modules, packs=packs, sources=sources, glossary=glossary)
     broken = frozenset(p.stem for p in (content / "modules").glob("*.yaml")) - modules.keys()
-    project = Project(root, curriculum, origins, broken)
+    files = {shown_path(content / "sources.yaml"): "source", shown_path(content / "glossary.yaml"): "glossary term"}
+    unread = frozenset(files[p.path] for p in problems if p.path in files)
+    project = Project(root, curriculum, origins, broken, unread)
     problems += checks.check_project(project, sources_dir)
     return project, problems
 

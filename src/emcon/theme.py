@@ -80,7 +80,7 @@ class Theme:
             raise BuildError(f"{_template_location(exc)}template error: {exc}") from None
         except Exception as exc:
             where = _template_location(exc)
-            if not self.project_dir or not where.startswith(_shown(str(self.project_dir))):
+            if not self.project_dir or not where.startswith(_shown(str(self.project_dir)) + "/"):
                 raise  # a bug in emcon or its default theme: keep the traceback
             raise BuildError(f"{where}template error: {type(exc).__name__}: {exc}") from None
 

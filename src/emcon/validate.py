@@ -13,17 +13,20 @@ from pydantic import BaseModel, ValidationError
 
 from . import model
 from .errors import Problem
-from .loader import Document, Loc
+from .loader import UNREADABLE, Document, Loc, loc_text
 
 M = TypeVar("M", bound=BaseModel)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+TYPE_ERRORS = ("int_", "string_type", "bool_", "list_type", "dict_type", "model_type", "date_", "model_attributes")
 TYPE_NAMES = {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number", bool: "true/false"}
 
 
 def validate_record(doc: Document, cls: type[M], loc: Loc = ()) -> tuple[M | None, list[Problem]]:
     """Validate the value at loc in doc as cls; return the record or its problems."""
     data = _at(doc.data, loc)
+    if data is UNREADABLE:
+        return None, []  # the loader has said why
     if not isinstance(data, dict):
         return None, [doc.problem(loc, f"expected a mapping of {_noun(cls)} fields, got {_type_name(data)}")]
     try:
@@ -34,6 +37,8 @@ def validate_record(doc: Document, cls: type[M], loc: Loc = ()) -> tuple[M | Non
 
 def validate_list(doc: Document, cls: type[M]) -> tuple[list[tuple[int, M]], list[Problem]]:
     """Validate a document that is a list of records; return (index, record) pairs."""
+    if doc.data is UNREADABLE:
+        return [], []  # the loader has said why
     if not isinstance(doc.data, list):
         return [], [doc.problem((), f"expected a list of {_noun(cls)} records, got {_type_name(doc.data)}")]
     records, problems = [], []
@@ -46,15 +51,38 @@ def validate_list(doc: Document, cls: type[M]) -> tuple[list[tuple[int, M]], lis
 
 
 def _problems(doc: Document, base: Loc, exc: ValidationError) -> list[Problem]:
+    errors = [e for e in exc.errors(include_url=False) if e.get("input") is not UNREADABLE]
+    found = [(_data_loc(doc.data, base, e["loc"]) + _tag_key(e), e) for e in errors]
+    typos = _typos(found)
     seen: set[tuple[Loc, str]] = set()
     problems = []
-    for error in exc.errors(include_url=False):
-        loc = _data_loc(doc.data, base, error["loc"])
-        message = f"{_path_text(loc[len(base):], base)}: {describe(error)}"
+    for loc, error in found:
+        if loc in typos.values():
+            continue  # the missing key is reported with its misspelling
+        what = f"unknown key '{loc[-1]}' (did you mean '{typos[loc][-1]}'?)" if loc in typos else describe(error)
+        message = f"{_path_text(loc[len(base):], base)}: {what}"
         if (loc, message) not in seen:
             seen.add((loc, message))
             problems.append(doc.problem(loc, message))
     return problems
+
+
+def _tag_key(error: dict) -> Loc:
+    """Point an unknown quiz item type at its `type` key rather than at the item."""
+    return ("type",) if error["type"] == "union_tag_invalid" else ()
+
+
+def _typos(found: list[tuple[Loc, dict]]) -> dict[Loc, Loc]:
+    """Pair each unknown key with a missing key of the same mapping it likely misspells."""
+    missing = [loc for loc, e in found if e["type"] == "missing"]
+    typos = {}
+    for loc, error in found:
+        if error["type"] == "extra_forbidden":
+            siblings = [m[-1] for m in missing if m[:-1] == loc[:-1] and m not in typos.values()]
+            close = difflib.get_close_matches(str(loc[-1]), siblings, n=1, cutoff=0.6)
+            if close:
+                typos[loc] = loc[:-1] + (close[0],)
+    return typos
 
 
 def _data_loc(data: Any, base: Loc, pydantic_loc: Loc) -> Loc:
@@ -76,10 +104,7 @@ def _data_loc(data: Any, base: Loc, pydantic_loc: Loc) -> Loc:
 
 def _path_text(loc: Loc, base: Loc) -> str:
     """Return loc as `quiz[2].answer` (list records as `[3].title`)."""
-    text = ""
-    for part in (base[-1:] if base else ()) + loc:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return text.lstrip(".") or "(top level)"
+    return loc_text(base[-1:] + loc) or "(top level)"
 
 
 def describe(error: dict) -> str:
@@ -93,7 +118,7 @@ def describe(error: dict) -> str:
     if kind == "literal_error":
         return f"{value!r} is not one of {ctx['expected']}"
     if kind == "union_tag_invalid":
-        return f"type {ctx['tag']!r} is not one of {ctx['expected_tags']}"
+        return f"{ctx['tag']!r} is not one of {ctx['expected_tags']}"
     if kind == "union_tag_not_found":
         return "missing required key 'type'"
     if kind == "string_pattern_mismatch":
@@ -105,7 +130,7 @@ def describe(error: dict) -> str:
     if kind in ("greater_than_equal", "less_than_equal"):
         bound = "at least" if kind.startswith("greater") else "at most"
         return f"must be {bound} {ctx.get('ge', ctx.get('le'))}, got {value!r}"
-    if kind.startswith(("int_", "string_type", "bool_", "list_type", "dict_type", "model_type", "date_", "model_attributes")):
+    if kind.startswith(TYPE_ERRORS):
         return f"expected {_expected(kind)}, got {_type_name(value)}{_quote_hint(kind, value)}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
@@ -159,6 +184,8 @@ def _quote_hint(kind: str, value: Any) -> str:
 def _type_name(value: Any) -> str:
     if value is None:
         return "nothing"
+    if isinstance(value, str) and len(value) <= 40:
+        return f"text ({value!r})"
     name = TYPE_NAMES.get(type(value))
     return f"{name} ({value!r})" if name in ("a number", "true/false") else (name or type(value).__name__)
 

@@ -14,8 +14,8 @@ import fcntl
 import hashlib
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,10 +48,13 @@ class Staging:
         self.out = out
         for stale in out.parent.glob(f".{out.name}.staging-*"):  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
-        self.root = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+        # Not tempfile.mkdtemp: its 0700 would become build/'s mode; os.mkdir honours the umask.
+        self.root = out.parent / f".{out.name}.staging-{os.getpid()}-{secrets.token_hex(4)}"
+        self.root.mkdir()
 
     def write(self, relpath: str, data: bytes) -> None:
         path = self._target(relpath)
+        path.unlink(missing_ok=True)  # never write through a hard link into the previous build
         path.write_bytes(data)
 
     def reuse(self, relpath: str, previous: Path) -> None:

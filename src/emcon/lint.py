@@ -112,12 +112,13 @@ def lint_lengths(project: Project) -> Iterator[Problem]:
         spoken = words / SPEAKING_WPM
         if spoken < MIN_SHARE * module.minutes:
             need = round(MIN_SHARE * module.minutes * SPEAKING_WPM)
-            message = f"minutes: {module.minutes}, but its text has only {words} words (at least {need} expected); add teaching text or lower minutes"
+            advice = f"only {words} words (at least {need} expected); add teaching text or lower minutes"
         elif spoken > MAX_SHARE * module.minutes:
             limit = round(MAX_SHARE * module.minutes * SPEAKING_WPM)
-            message = f"minutes: {module.minutes}, but its text has {words} words (at most {limit} expected); shorten it, split it or raise minutes"
+            advice = f"{words} words (at most {limit} expected); shorten it, split it or raise minutes"
         else:
             continue
+        message = f"minutes: {module.minutes}, but its text has {advice}"
         yield project.problem("module", module.id, ("minutes",), message, "warning")
 
 

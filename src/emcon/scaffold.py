@@ -21,7 +21,8 @@ RENAMED = {"gitignore": ".gitignore"}  # dotfiles travel badly as package data
 def new_module(root: Path, ident: str, title: str | None) -> Path:
     """Write content/modules/<ident>.yaml from the commented skeleton; return its path."""
     if not re.match(ID_PATTERN, ident) or len(ident) > 64:
-        raise click.BadParameter(f"{ident!r} is not a valid id: use lowercase letters, digits and hyphens", param_hint="ID")
+        message = f"{ident!r} is not a valid id: use lowercase letters, digits and hyphens"
+        raise click.BadParameter(message, param_hint="ID")
     if not (root / CONTENT).is_dir():
         raise click.ClickException(f"no {CONTENT}/ folder in {root}; run `emcon init DIR` first or pass --project")
     path = root / CONTENT / "modules" / f"{ident}.yaml"

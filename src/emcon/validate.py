@@ -132,6 +132,8 @@ def describe(error: dict) -> str:
         return f"must be {bound} {ctx.get('ge', ctx.get('le'))}, got {value!r}"
     if kind.startswith(TYPE_ERRORS):
         return f"expected {_expected(kind)}, got {_type_name(value)}{_quote_hint(kind, value)}"
+    if kind == "string_unicode":
+        return "holds a character that is not text (a lone surrogate such as \\uD800); remove it"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     return error["msg"]

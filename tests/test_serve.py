@@ -114,3 +114,11 @@ def test_inject_puts_the_script_before_the_closing_body():
     page = inject(b"<html><body><p>x</p></body></html>")
     assert page == (b'<html><body><p>x</p><link rel="stylesheet" href="/__emcon__/reload.css">'
                     b'<script src="/__emcon__/reload.js"></script></body></html>')
+
+
+def test_serve_refuses_a_folder_without_content(tmp_path, run):
+    result = run("serve", "--project", tmp_path, "--port", free_port())
+    assert result.exit_code == 1
+    hint = "run `emcon init DIR` or pass --project"
+    assert result.output == f"Error: no content/ folder in {tmp_path.as_posix()}; {hint}\n"
+    assert not (tmp_path / "build").exists()

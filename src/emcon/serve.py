@@ -24,7 +24,7 @@ import watchfiles
 
 from .build import build
 from .errors import BuildError, errors_in, summarize
-from .project import load_project
+from .project import CONTENT, load_project, shown_path
 
 HOST = "127.0.0.1"  # a preview for the author alone: never reachable from the network
 LIVE = files("emcon") / "live"
@@ -108,6 +108,9 @@ def inject(page: bytes) -> bytes:
 
 def serve(root: Path, port: int, html_kinds: set[str]) -> None:
     """Serve root's build on 127.0.0.1:port until Ctrl-C or SIGTERM, rebuilding on change."""
+    if not (root / CONTENT).is_dir():
+        hint = "run `emcon init DIR` or pass --project"
+        raise click.ClickException(f"no {CONTENT}/ folder in {shown_path(root)}; {hint}")
     out = root / "build"
     state = BuildState()
     server = _start_server(out, port, state)

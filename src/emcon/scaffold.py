@@ -10,6 +10,7 @@ from string import Template
 
 import click
 
+from .errors import ContentError
 from .project import CONTENT, load_project, shown_path
 from .schema import write_schemas
 from .validate import ID_PATTERN
@@ -23,13 +24,14 @@ def new_module(root: Path, ident: str, title: str | None) -> Path:
     if not re.match(ID_PATTERN, ident) or len(ident) > 64:
         message = f"{ident!r} is not a valid id: use lowercase letters, digits and hyphens"
         raise click.BadParameter(message, param_hint="ID")
-    if not (root / CONTENT).is_dir():
-        raise click.ClickException(f"no {CONTENT}/ folder in {root}; run `emcon init DIR` first or pass --project")
+    project, problems = load_project(root)
+    if project is None:
+        raise ContentError(problems)
     path = root / CONTENT / "modules" / f"{ident}.yaml"
     if path.exists():
         raise click.ClickException(f"{shown_path(path)} already exists; choose another id or edit that file")
     fields = {"id": ident, "title": json.dumps(title or _title_from(ident), ensure_ascii=False)}
-    source = _first_source(root)
+    source = next(iter(project.curriculum.sources), None)  # the skeleton's quiz item cites it
     quiz = "module-quiz.yaml" if source else "module-noquiz.yaml"
     fields["quiz"] = _fill(quiz, id=ident, source=source or "")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -40,13 +42,6 @@ def new_module(root: Path, ident: str, title: str | None) -> Path:
 
 def _title_from(ident: str) -> str:
     return ident.replace("-", " ").capitalize()
-
-
-def _first_source(root: Path) -> str | None:
-    """Return the id of the project's first source, for the skeleton's quiz item."""
-    project, _ = load_project(root)
-    sources = project.curriculum.sources if project else {}
-    return next(iter(sources), None)
 
 
 def _fill(name: str, **fields: str) -> str:

@@ -23,8 +23,8 @@ import click
 import watchfiles
 
 from .build import build
-from .errors import BuildError, errors_in, summarize
-from .project import CONTENT, load_project, shown_path
+from .errors import BuildError, ContentError, errors_in, summarize
+from .project import CONTENT, load_project
 
 HOST = "127.0.0.1"  # a preview for the author alone: never reachable from the network
 LIVE = files("emcon") / "live"
@@ -109,8 +109,7 @@ def inject(page: bytes) -> bytes:
 def serve(root: Path, port: int, html_kinds: set[str]) -> None:
     """Serve root's build on 127.0.0.1:port until Ctrl-C or SIGTERM, rebuilding on change."""
     if not (root / CONTENT).is_dir():
-        hint = "run `emcon init DIR` or pass --project"
-        raise click.ClickException(f"no {CONTENT}/ folder in {shown_path(root)}; {hint}")
+        raise ContentError(load_project(root)[1])  # says there is no content/ and what to do
     out = root / "build"
     state = BuildState()
     server = _start_server(out, port, state)

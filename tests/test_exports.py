@@ -21,7 +21,9 @@ PARSER = etree.XMLParser(no_network=True, resolve_entities=False)
 EXPORTS = ("gift", "moodle-xml", "qti21", "qti12-canvas")
 
 # Every character GIFT gives a meaning to, XML's own, quotes of three kinds, and Cyrillic.
-NASTY = r"""Чи = 2 {дужки} ratio 1::2 ~тильда~ #хеш: C:\temp \\ back\slash "double" 'single' «ялинки» & <tag> -> arrow"""
+NASTY = (
+    r"""Чи = 2 {дужки} ratio 1::2 ~тильда~ #хеш: C:\temp \\ back\slash "double" 'single' «ялинки» & <tag> -> arrow"""
+)
 SPECIAL_MODULE = f"""\
 id: alpha
 title: Alpha / beta lesson
@@ -81,7 +83,11 @@ quiz:
 
 
 def build_exports(root: Path, out: Path) -> Path:
-    result = CliRunner().invoke(main, ["build", "--project", str(root), "--out", str(out), *[a for k in EXPORTS for a in ("--only", k)]], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        ["build", "--project", str(root), "--out", str(out), *[a for k in EXPORTS for a in ("--only", k)]],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     return out / "basic"
 
@@ -89,7 +95,12 @@ def build_exports(root: Path, out: Path) -> Path:
 @pytest.fixture
 def special(make_project, tmp_path):
     """Build the exports of a module whose every text is full of special characters."""
-    root = make_project({"content/modules/alpha.yaml": SPECIAL_MODULE, "content/packs/basic.yaml": "id: basic\ntitle: Basic pack\naudience: soldier\nminutes: 5\ndate: 2026-01-02\nmodules: [alpha]\nquiz: {questions: 6, forms: 1}\n"})
+    root = make_project(
+        {
+            "content/modules/alpha.yaml": SPECIAL_MODULE,
+            "content/packs/basic.yaml": "id: basic\ntitle: Basic pack\naudience: soldier\nminutes: 5\ndate: 2026-01-02\nmodules: [alpha]\nquiz: {questions: 6, forms: 1}\n",
+        }
+    )
     return build_exports(root, tmp_path / "build")
 
 
@@ -128,7 +139,7 @@ def with_format(text: str) -> tuple[str, str]:
     text = text.strip()
     match = re.match(r"^\[(html|moodle|plain|markdown)\]", text)
     fmt = match.group(1) if match else "moodle"
-    return fmt, escaped_post(text[match.end():] if match else text).strip()
+    return fmt, escaped_post(text[match.end() :] if match else text).strip()
 
 
 def read_gift_question(block: str) -> dict:
@@ -163,13 +174,17 @@ def read_gift_question(block: str) -> dict:
     elif "=" in answers and "->" in answers:
         question["type"] = "match"
         pairs = [p.strip() for p in answers.split("=") if p.strip()]
-        question["pairs"] = [(with_format(p[: p.index("->")])[1], escaped_post(p[p.index("->") + 2 :]).strip()) for p in pairs]
+        question["pairs"] = [
+            (with_format(p[: p.index("->")])[1], escaped_post(p[p.index("->") + 2 :]).strip()) for p in pairs
+        ]
     elif answers.split("#")[0].strip() in ("T", "TRUE", "F", "FALSE"):
         question["type"] = "truefalse"
         question["answer"] = answers.split("#")[0].strip().startswith("T")
     else:
         question["type"] = "shortanswer"
-        question["answers"] = [escaped_post(WEIGHT.sub("", p.strip()).split("#", 1)[0]).strip() for p in answers.split("=") if p.strip()]
+        question["answers"] = [
+            escaped_post(WEIGHT.sub("", p.strip()).split("#", 1)[0]).strip() for p in answers.split("=") if p.strip()
+        ]
     return question
 
 
@@ -188,20 +203,36 @@ def test_gift_survives_special_characters(special):
     assert single["type"] == "multichoice" and single["format"] == "html"
     assert text_of_html(single["prompt"]) == meaning(NASTY)
     assert [(text_of_html(a), w) for a, w in single["answers"]] == [
-        ("a = b # c", 0), ("{x} ~ y", 0), ("Так: «ні»", 1.0), ("None of the above \\ all", 0)]
+        ("a = b # c", 0),
+        ("{x} ~ y", 0),
+        ("Так: «ні»", 1.0),
+        ("None of the above \\ all", 0),
+    ]
     assert 'Because {x} = "y" #1 — Україна' in text_of_html(single["general"])
     assert "Source: A source" in text_of_html(single["general"])
     multi = by_name["x-multi"]
-    assert [(text_of_html(a), w) for a, w in multi["answers"]] == [("~one~", 0.5), ("=two=", -0.5), ("#three", -0.5), ("{four}", 0.5)]
+    assert [(text_of_html(a), w) for a, w in multi["answers"]] == [
+        ("~one~", 0.5),
+        ("=two=", -0.5),
+        ("#three", -0.5),
+        ("{four}", 0.5),
+    ]
     assert by_name["x-tf"]["type"] == "truefalse" and by_name["x-tf"]["answer"] is False
     assert text_of_html(by_name["x-tf"]["prompt"]) == "True: {yes} = ~no~?"
     short = by_name["x-short"]
     assert short["type"] == "shortanswer" and short["answers"] == ["C:\\temp\\{x}", "x = y # z", "шлях ~ 1"]
     match = by_name["x-match"]
     assert match["type"] == "match"
-    assert [(text_of_html(left), right) for left, right in match["pairs"]] == [("a -> b {c}", "d = e: f -> g"), ("Київ #1", '"Лапки" ~ 2')]
+    assert [(text_of_html(left), right) for left, right in match["pairs"]] == [
+        ("a -> b {c}", "d = e: f -> g"),
+        ("Київ #1", '"Лапки" ~ 2'),
+    ]
     order = by_name["x-order"]
-    assert [(text_of_html(left), right) for left, right in order["pairs"]] == [("one = 1", "1"), ("two: {2}", "2"), ("три # 3", "3")]
+    assert [(text_of_html(left), right) for left, right in order["pairs"]] == [
+        ("one = 1", "1"),
+        ("two: {2}", "2"),
+        ("три # 3", "3"),
+    ]
 
 
 def test_gift_escapes_every_special_character(special):
@@ -245,9 +276,15 @@ def test_moodle_xml_survives_special_characters(special):
     order = questions["x-order"]
     assert order.get("type") == "ordering"
     assert [(text_of_html(a.findtext("text")), a.get("fraction")) for a in order.findall("answer")] == [
-        ("one = 1", "1.0000000"), ("two: {2}", "2.0000000"), ("три # 3", "3.0000000")]
+        ("one = 1", "1.0000000"),
+        ("two: {2}", "2.0000000"),
+        ("три # 3", "3.0000000"),
+    ]
     assert questions["x-tf"].get("type") == "truefalse"
-    assert [(a.findtext("text"), a.get("fraction")) for a in questions["x-tf"].findall("answer")] == [("true", "0"), ("false", "100")]
+    assert [(a.findtext("text"), a.get("fraction")) for a in questions["x-tf"].findall("answer")] == [
+        ("true", "0"),
+        ("false", "100"),
+    ]
 
 
 def test_moodle_xml_of_the_default_curriculum(default_build):
@@ -272,7 +309,11 @@ def test_moodle_xml_of_the_default_curriculum(default_build):
 def schemas():
     """Load the three IMS schemas from the shared folder; nothing comes from the network."""
     load = lambda path: etree.XMLSchema(etree.parse(str(SCHEMAS / path), PARSER))  # noqa: E731
-    return {"qti21": load("qtiv2p1/imsqti_v2p1.xsd"), "cp": load("imscp_v1p1.xsd"), "qti12": load("qtiv1p2/ims_qtiasiv1p2.xsd")}
+    return {
+        "qti21": load("qtiv2p1/imsqti_v2p1.xsd"),
+        "cp": load("imscp_v1p1.xsd"),
+        "qti12": load("qtiv1p2/ims_qtiasiv1p2.xsd"),
+    }
 
 
 def zip_documents(path: Path) -> dict[str, etree._Element]:
@@ -316,7 +357,13 @@ def test_canvas_zip_is_valid_qti12(default_build, schemas, pack):
     schemas["qti12"].assertValid(documents[name])
     ns = {"a": "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"}
     types = documents[name].xpath("//a:fieldlabel[text()='question_type']/../a:fieldentry/text()", namespaces=ns)
-    assert set(types) <= {"multiple_choice_question", "multiple_answers_question", "true_false_question", "short_answer_question", "matching_question"}
+    assert set(types) <= {
+        "multiple_choice_question",
+        "multiple_answers_question",
+        "true_false_question",
+        "short_answer_question",
+        "matching_question",
+    }
     assert len(types) == len(documents[name].xpath("//a:item", namespaces=ns))
 
 

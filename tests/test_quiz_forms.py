@@ -61,7 +61,10 @@ def quiz_project(make_project, questions: int = 6, forms: int = 3, seed: int = 1
     from conftest import MODULE, PACK
 
     module = MODULE[: MODULE.index("quiz:\n")] + "quiz:\n" + QUIZ_ITEMS
-    pack = PACK.replace("quiz: {questions: 2, forms: 2, seed: 7}", f"quiz: {{questions: {questions}, forms: {forms}, seed: {seed}, minutes: 12}}")
+    pack = PACK.replace(
+        "quiz: {questions: 2, forms: 2, seed: 7}",
+        f"quiz: {{questions: {questions}, forms: {forms}, seed: {seed}, minutes: 12}}",
+    )
     return make_project({"content/modules/alpha.yaml": module, "content/packs/basic.yaml": pack})
 
 
@@ -126,7 +129,7 @@ def assert_answer_right(q) -> None:
     item, shown = q.item, dict(q.lettered)
     if isinstance(item, (SingleChoice, MultipleResponse)):
         right = {item.answer} if isinstance(item, SingleChoice) else set(item.answer)
-        original = dict(zip(letters(len(item.choices)), (c.text for c in item.choices)))
+        original = dict(zip(letters(len(item.choices)), (c.text for c in item.choices), strict=True))
         assert {shown[a] for a in q.answer} == {original[a] for a in right}
         assert sorted(q.choices) == sorted(original.values())
         for j, choice in enumerate(item.choices):
@@ -134,7 +137,7 @@ def assert_answer_right(q) -> None:
                 assert q.choices[j] == choice.text, "a pinned choice keeps its place"
     elif isinstance(item, Matching):
         pairs = {(p.left, p.right) for p in item.pairs}
-        assert {(left, shown[a]) for left, a in zip(q.prompts, q.answer)} == pairs
+        assert {(left, shown[a]) for left, a in zip(q.prompts, q.answer, strict=True)} == pairs
         assert list(q.answer) != letters(len(q.answer)), "never a, b, c in a row"
     elif isinstance(item, Ordering):
         assert [shown[a] for a in q.answer] == list(item.sequence)
@@ -160,7 +163,11 @@ def test_short_quiz_spreads_over_modules(make_project):
     beta = MODULE.replace("id: alpha", "id: beta").replace("a-1", "b-1").replace("a-2", "b-2")
     (root / "content/modules/beta.yaml").write_text(beta, encoding="utf-8")
     pack_file = root / "content/packs/basic.yaml"
-    pack_file.write_text(pack_file.read_text().replace("modules: [alpha]", "modules: [alpha, beta]").replace("minutes: 5", "minutes: 10", 1))
+    pack_file.write_text(
+        pack_file.read_text()
+        .replace("modules: [alpha]", "modules: [alpha, beta]")
+        .replace("minutes: 5", "minutes: 10", 1)
+    )
     pack, modules = forms_of(root)
     (form,) = draw_forms(pack, modules)
     assert {q.module.id for q in form.questions} == {"alpha", "beta"}

@@ -27,7 +27,11 @@ def write_project(root: Path, seed: int) -> Path:
     pack = MINIMAL["content/packs/basic.yaml"].replace(
         "quiz: {questions: 2, forms: 2, seed: 7}", f"quiz: {{questions: 6, forms: 3, seed: {seed}, minutes: 12}}"
     )
-    files = {**MINIMAL, "content/modules/alpha.yaml": module[: module.index("quiz:\n")] + "quiz:\n" + QUIZ_ITEMS, "content/packs/basic.yaml": pack}
+    files = {
+        **MINIMAL,
+        "content/modules/alpha.yaml": module[: module.index("quiz:\n")] + "quiz:\n" + QUIZ_ITEMS,
+        "content/packs/basic.yaml": pack,
+    }
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
@@ -35,7 +39,9 @@ def write_project(root: Path, seed: int) -> Path:
 
 
 def build(root: Path, out: Path, *kinds: str) -> Path:
-    result = CliRunner().invoke(main, ["build", "--project", str(root), "--out", str(out), *(kinds or KINDS)], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["build", "--project", str(root), "--out", str(out), *(kinds or KINDS)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return out / "basic"
 
@@ -69,7 +75,16 @@ def test_manifest_lists_one_handout_per_form(built):
 @pytest.mark.parametrize("letter", "ABC")
 def test_handout_has_header_points_and_time(built, forms, letter):
     text = text_of(built[1] / f"quiz-{letter}.pdf")
-    for words in ("NAME", "UNIT", "DATE", "Time allowed: 12 min", "Questions: 6", "Total: 10 pt", "Score: / 10", f"FORM {letter}"):
+    for words in (
+        "NAME",
+        "UNIT",
+        "DATE",
+        "Time allowed: 12 min",
+        "Questions: 6",
+        "Total: 10 pt",
+        "Score: / 10",
+        f"FORM {letter}",
+    ):
         assert words in text, words
     form = forms["ABC".index(letter)]
     for q in form.questions:
@@ -119,14 +134,14 @@ def expected_answer(q) -> str:
 
 def test_key_gives_each_forms_answers_in_its_order(built, forms):
     text = text_of(built[1] / "key.pdf")
-    markers = list(re.finditer(r"\[(%s)\]" % "|".join(ITEM_IDS), text))
+    markers = list(re.finditer(r"\[({})\]".format("|".join(ITEM_IDS)), text))
     per_form = len(forms[0].questions)
     assert len(markers) == per_form * len(forms)
     for f, form in enumerate(forms):
         chunk = markers[f * per_form : (f + 1) * per_form]
         assert [m.group(1) for m in chunk] == [q.item.id for q in form.questions], f"form {form.letter} in its order"
         start = text.index(f"Form {form.letter} #")
-        for q, marker in zip(form.questions, chunk):
+        for q, marker in zip(form.questions, chunk, strict=True):
             segment = text[start : marker.end()]
             assert f"{q.number} {expected_answer(q)}" in segment, (form.letter, q.number)
             start = marker.end()
@@ -166,7 +181,11 @@ def test_self_check_page_works_offline_from_one_file(built, forms):
     for form in questions:
         assert form.xpath(".//button[@type='submit']") and form.xpath(".//details/summary")
         for field in form.xpath(".//input[@type!='hidden'] | .//select"):
-            labelled = field.xpath("ancestor::label") or doc.xpath(f"//label[@for='{field.get('id')}']") or field.get("aria-label")
+            labelled = (
+                field.xpath("ancestor::label")
+                or doc.xpath(f"//label[@for='{field.get('id')}']")
+                or field.get("aria-label")
+            )
             assert labelled, lxml.html.tostring(field)
         assert json.loads(form.get("data-answer"))
     assert "EXPLAIN-S1" in doc.xpath("string(//form[@id='q-s1']//details)")

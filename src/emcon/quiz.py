@@ -47,7 +47,7 @@ class FormQuestion:
     @property
     def lettered(self) -> list[tuple[str, str]]:
         """Return (letter, text) for each choice."""
-        return list(zip(letters(len(self.choices)), self.choices))
+        return list(zip(letters(len(self.choices)), self.choices, strict=True))
 
 
 @dataclass(frozen=True)
@@ -123,8 +123,12 @@ def _question(number: int, item, module: Module, rng: random.Random) -> FormQues
         new = letters(len(rights))
         answer = tuple(new[rights.index(j)] for j in lefts)
         return FormQuestion(
-            number, item, module, tuple(item.pairs[j].right for j in rights),
-            prompts=tuple(item.pairs[j].left for j in lefts), answer=answer,
+            number,
+            item,
+            module,
+            tuple(item.pairs[j].right for j in rights),
+            prompts=tuple(item.pairs[j].left for j in lefts),
+            answer=answer,
         )
     if isinstance(item, Ordering):
         steps = _shuffle_not_aligned(list(range(len(item.sequence))), rng)

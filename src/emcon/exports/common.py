@@ -13,8 +13,26 @@ from ..model import Module, Pack
 
 # Moodle accepts only these answer fractions (question_bank::fraction_options_full), within 1e-5.
 MOODLE_FRACTIONS = (
-    1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333,
-    0.3, 0.25, 0.2, 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05,
+    1.0,
+    0.9,
+    0.8333333,
+    0.8,
+    0.75,
+    0.7,
+    0.6666667,
+    0.6,
+    0.5,
+    0.4,
+    0.3333333,
+    0.3,
+    0.25,
+    0.2,
+    0.1666667,
+    0.1428571,
+    0.125,
+    0.1111111,
+    0.1,
+    0.05,
 )
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed, so the same content gives the same bytes
 
@@ -86,4 +104,3 @@ def reproducible_zip(files: dict[str, bytes]) -> bytes:
             info.external_attr = 0o644 << 16
             archive.writestr(info, files[name])
     return buffer.getvalue()
-

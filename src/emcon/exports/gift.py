@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse, letters
 from ..render.context import PackContext
-from .common import category_names, feedback_html, html_block, html_inline, moodle_category, percent, plain, question_name, share
+from .common import (
+    category_names,
+    feedback_html,
+    html_block,
+    html_inline,
+    moodle_category,
+    percent,
+    plain,
+    question_name,
+    share,
+)
 
 SPECIAL = {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:", "\n": "\\n", "\r": ""}
 
@@ -42,12 +52,15 @@ def question(item, sources: dict, label: str) -> str:
 def answers(item) -> list[str]:
     """Return the answer lines of an item, inside its braces."""
     if isinstance(item, SingleChoice):
-        return [("=" if letter == item.answer else "~") + escape(html_inline(c.text)) for letter, c in zip(letters(len(item.choices)), item.choices)]
+        return [
+            ("=" if letter == item.answer else "~") + escape(html_inline(c.text))
+            for letter, c in zip(letters(len(item.choices)), item.choices, strict=True)
+        ]
     if isinstance(item, MultipleResponse):
         right, wrong = share(len(item.answer)), share(max(1, len(item.choices) - len(item.answer)))
         return [
             f"~%{percent(right) if letter in item.answer else '-' + percent(wrong)}%" + escape(html_inline(c.text))
-            for letter, c in zip(letters(len(item.choices)), item.choices)
+            for letter, c in zip(letters(len(item.choices)), item.choices, strict=True)
         ]
     if isinstance(item, TrueFalse):
         return ["TRUE" if item.answer else "FALSE"]

@@ -13,7 +13,17 @@ from lxml.etree import SubElement
 
 from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse, letters
 from ..render.context import PackContext
-from .common import feedback_html, html_block, html_inline, moodle_category, percent, plain, question_name, share, xml_bytes
+from .common import (
+    feedback_html,
+    html_block,
+    html_inline,
+    moodle_category,
+    percent,
+    plain,
+    question_name,
+    share,
+    xml_bytes,
+)
 
 PENALTY = "0.3333333"  # what a wrong try costs in Moodle's interactive mode, its usual default
 
@@ -52,8 +62,14 @@ def formatted(parent: etree._Element, tag: str, html: str) -> etree._Element:
 
 def question(item, sources: dict, label: str) -> etree._Element:
     """Return one item as a <question> of the matching Moodle type."""
-    kind = {"single": "multichoice", "multiple": "multichoice", "true-false": "truefalse",
-            "short": "shortanswer", "matching": "matching", "ordering": "ordering"}[item.type]
+    kind = {
+        "single": "multichoice",
+        "multiple": "multichoice",
+        "true-false": "truefalse",
+        "short": "shortanswer",
+        "matching": "matching",
+        "ordering": "ordering",
+    }[item.type]
     node = etree.Element("question", type=kind)
     text(SubElement(node, "name"), question_name(item))
     formatted(node, "questiontext", html_block(item.prompt))
@@ -89,7 +105,7 @@ def choices(node: etree._Element, item) -> None:
     SubElement(node, "showstandardinstruction").text = "1"
     combined_feedback(node)
     right, wrong = share(len(correct)), share(max(1, len(item.choices) - len(correct)))
-    for letter, choice in zip(letters(len(item.choices)), item.choices):
+    for letter, choice in zip(letters(len(item.choices)), item.choices, strict=True):
         if letter in correct:
             answer(node, percent(right), html_inline(choice.text))
         else:
@@ -116,13 +132,25 @@ def matching(node: etree._Element, item) -> None:
 
 
 def ordering(node: etree._Element, item) -> None:
-    for tag, value in (("layouttype", "VERTICAL"), ("selecttype", "ALL"), ("selectcount", "0"),
-                       ("gradingtype", "ABSOLUTE_POSITION"), ("showgrading", "SHOW"), ("numberingstyle", "none")):
+    for tag, value in (
+        ("layouttype", "VERTICAL"),
+        ("selecttype", "ALL"),
+        ("selectcount", "0"),
+        ("gradingtype", "ABSOLUTE_POSITION"),
+        ("showgrading", "SHOW"),
+        ("numberingstyle", "none"),
+    ):
         SubElement(node, tag).text = value
     combined_feedback(node)
     for position, step in enumerate(item.sequence, 1):
         answer(node, f"{position}.0000000", html_inline(step))
 
 
-BODIES = {SingleChoice: choices, MultipleResponse: choices, TrueFalse: true_false,
-          ShortAnswer: short, Matching: matching, Ordering: ordering}
+BODIES = {
+    SingleChoice: choices,
+    MultipleResponse: choices,
+    TrueFalse: true_false,
+    ShortAnswer: short,
+    Matching: matching,
+    Ordering: ordering,
+}

@@ -20,8 +20,12 @@ CC = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 ASI_XSD = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2 http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
 CANVAS_TYPES = {
-    "single": "multiple_choice_question", "multiple": "multiple_answers_question", "true-false": "true_false_question",
-    "short": "short_answer_question", "matching": "matching_question", "ordering": "matching_question",
+    "single": "multiple_choice_question",
+    "multiple": "multiple_answers_question",
+    "true-false": "true_false_question",
+    "short": "short_answer_question",
+    "matching": "matching_question",
+    "ordering": "matching_question",
 }
 
 
@@ -33,10 +37,12 @@ def a(tag: str) -> str:
 def export(ctx: PackContext) -> bytes:
     """Return the Canvas QTI zip of the pack's whole item bank."""
     ident = f"emcon-{ctx.pack.id}"
-    return reproducible_zip({
-        "imsmanifest.xml": xml_bytes(manifest(ident, ctx.pack.title)),
-        f"{ident}/{ident}.xml": xml_bytes(assessment(ctx, ident)),
-    })
+    return reproducible_zip(
+        {
+            "imsmanifest.xml": xml_bytes(manifest(ident, ctx.pack.title)),
+            f"{ident}/{ident}.xml": xml_bytes(assessment(ctx, ident)),
+        }
+    )
 
 
 def assessment(ctx: PackContext, ident: str) -> etree._Element:
@@ -77,12 +83,15 @@ def canvas_item(item, sources: dict, words: dict) -> etree._Element:
     node = etree.Element(a("item"), ident=f"item-{item.id}", title=item.id)
     labels = response_labels(item, words)
     meta = SubElement(node, a("itemmetadata"))
-    metadata(meta, {
-        "question_type": CANVAS_TYPES[item.type],
-        "points_possible": str(item.points),
-        "original_answer_ids": ",".join(ident for ident, _ in labels),
-        "assessment_question_identifierref": f"question-{item.id}",
-    })
+    metadata(
+        meta,
+        {
+            "question_type": CANVAS_TYPES[item.type],
+            "points_possible": str(item.points),
+            "original_answer_ids": ",".join(ident for ident, _ in labels),
+            "assessment_question_identifierref": f"question-{item.id}",
+        },
+    )
     presentation = SubElement(node, a("presentation"))
     material(presentation, html_block(item.prompt))
     processing = SubElement(node, a("resprocessing"))
@@ -110,7 +119,10 @@ def response_labels(item, words: dict) -> list[tuple[str, str]]:
     if isinstance(item, TrueFalse):
         return [(f"{item.id}-true", words["true"]), (f"{item.id}-false", words["false"])]
     if isinstance(item, (SingleChoice, MultipleResponse)):
-        return [(f"{item.id}-{letter}", html_inline(c.text)) for letter, c in zip(letters(len(item.choices)), item.choices)]
+        return [
+            (f"{item.id}-{letter}", html_inline(c.text))
+            for letter, c in zip(letters(len(item.choices)), item.choices, strict=True)
+        ]
     if isinstance(item, Matching):
         return [(f"{item.id}-r{n}", plain(p.right)) for n, p in enumerate(item.pairs, 1)]
     if isinstance(item, Ordering):

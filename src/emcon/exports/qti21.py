@@ -66,17 +66,28 @@ def html_into(parent: etree._Element, html: str) -> etree._Element:
 
 
 def value(parent: etree._Element, text: str, base_type: str | None = None) -> None:
-    element = SubElement(parent, q("baseValue" if base_type else "value"), **({"baseType": base_type} if base_type else {}))
+    element = SubElement(
+        parent, q("baseValue" if base_type else "value"), **({"baseType": base_type} if base_type else {})
+    )
     element.text = text
 
 
 def assessment_item(item, sources: dict, words: dict) -> etree._Element:
     """Return one quiz item as a QTI assessmentItem."""
-    root = qti_root("assessmentItem", identifier=item_ident(item), title=item.id, adaptive="false", timeDependent="false")
+    root = qti_root(
+        "assessmentItem", identifier=item_ident(item), title=item.id, adaptive="false", timeDependent="false"
+    )
     interaction = INTERACTIONS[type(item)]
     response = SubElement(root, q("responseDeclaration"), identifier="RESPONSE", **interaction.declaration(item))
     interaction.correct(response, item)
-    score = SubElement(root, q("outcomeDeclaration"), identifier="SCORE", cardinality="single", baseType="float", normalMaximum=str(item.points))
+    score = SubElement(
+        root,
+        q("outcomeDeclaration"),
+        identifier="SCORE",
+        cardinality="single",
+        baseType="float",
+        normalMaximum=str(item.points),
+    )
     value(SubElement(score, q("defaultValue")), "0")
     feedback = feedback_html(item, sources, words["source"])
     if feedback:
@@ -89,7 +100,9 @@ def assessment_item(item, sources: dict, words: dict) -> etree._Element:
     if feedback:
         show = SubElement(processing, q("setOutcomeValue"), identifier="FEEDBACK")
         value(show, "EXPLANATION", "identifier")
-        modal = SubElement(root, q("modalFeedback"), outcomeIdentifier="FEEDBACK", identifier="EXPLANATION", showHide="show")
+        modal = SubElement(
+            root, q("modalFeedback"), outcomeIdentifier="FEEDBACK", identifier="EXPLANATION", showHide="show"
+        )
         html_into(SubElement(modal, q("div")), feedback)
     return root
 
@@ -107,7 +120,9 @@ def all_or_nothing(processing: etree._Element, item) -> None:
 
 def mapped(processing: etree._Element, item) -> None:
     """Score the item by its response mapping (partial credit, accepted variants)."""
-    SubElement(SubElement(processing, q("setOutcomeValue"), identifier="SCORE"), q("mapResponse"), identifier="RESPONSE")
+    SubElement(
+        SubElement(processing, q("setOutcomeValue"), identifier="SCORE"), q("mapResponse"), identifier="RESPONSE"
+    )
 
 
 def correct_values(response: etree._Element, values: list[str]) -> None:
@@ -137,14 +152,23 @@ class Choice:
     @staticmethod
     def body(body, item, words) -> None:
         if isinstance(item, TrueFalse):
-            interaction = SubElement(body, q("choiceInteraction"), responseIdentifier="RESPONSE", shuffle="false", maxChoices="1")
+            interaction = SubElement(
+                body, q("choiceInteraction"), responseIdentifier="RESPONSE", shuffle="false", maxChoices="1"
+            )
             for ident in ("true", "false"):
                 SubElement(interaction, q("simpleChoice"), identifier=ident).text = words[ident]
             return
         many = isinstance(item, MultipleResponse)
-        interaction = SubElement(body, q("choiceInteraction"), responseIdentifier="RESPONSE", shuffle="true", maxChoices="0" if many else "1")
-        for letter, choice in zip(letters(len(item.choices)), item.choices):
-            html_into(SubElement(interaction, q("simpleChoice"), identifier=letter.upper(), fixed="true" if choice.pin else "false"), html_inline(choice.text))
+        interaction = SubElement(
+            body, q("choiceInteraction"), responseIdentifier="RESPONSE", shuffle="true", maxChoices="0" if many else "1"
+        )
+        for letter, choice in zip(letters(len(item.choices)), item.choices, strict=True):
+            html_into(
+                SubElement(
+                    interaction, q("simpleChoice"), identifier=letter.upper(), fixed="true" if choice.pin else "false"
+                ),
+                html_inline(choice.text),
+            )
 
 
 class Text:
@@ -166,7 +190,12 @@ class Text:
     @staticmethod
     def body(body, item, words) -> None:
         longest = max(len(a) for a in item.answer)
-        SubElement(SubElement(body, q("p")), q("textEntryInteraction"), responseIdentifier="RESPONSE", expectedLength=str(max(20, longest)))
+        SubElement(
+            SubElement(body, q("p")),
+            q("textEntryInteraction"),
+            responseIdentifier="RESPONSE",
+            expectedLength=str(max(20, longest)),
+        )
 
 
 class Match:
@@ -189,11 +218,15 @@ class Match:
     @staticmethod
     def body(body, item, words) -> None:
         n = len(item.pairs)
-        interaction = SubElement(body, q("matchInteraction"), responseIdentifier="RESPONSE", shuffle="true", maxAssociations=str(n))
+        interaction = SubElement(
+            body, q("matchInteraction"), responseIdentifier="RESPONSE", shuffle="true", maxAssociations=str(n)
+        )
         for side, prefix in (("left", "L"), ("right", "R")):
             match_set = SubElement(interaction, q("simpleMatchSet"))
             for number, pair in enumerate(item.pairs, 1):
-                choice = SubElement(match_set, q("simpleAssociableChoice"), identifier=f"{prefix}{number}", matchMax="1")
+                choice = SubElement(
+                    match_set, q("simpleAssociableChoice"), identifier=f"{prefix}{number}", matchMax="1"
+                )
                 html_into(choice, html_inline(getattr(pair, side)))
 
 
@@ -217,7 +250,14 @@ class Order:
             html_into(SubElement(interaction, q("simpleChoice"), identifier=f"S{number}"), html_inline(step))
 
 
-INTERACTIONS = {SingleChoice: Choice, MultipleResponse: Choice, TrueFalse: Choice, ShortAnswer: Text, Matching: Match, Ordering: Order}
+INTERACTIONS = {
+    SingleChoice: Choice,
+    MultipleResponse: Choice,
+    TrueFalse: Choice,
+    ShortAnswer: Text,
+    Matching: Match,
+    Ordering: Order,
+}
 
 
 def assessment_test(ctx: PackContext) -> etree._Element:
@@ -227,7 +267,9 @@ def assessment_test(ctx: PackContext) -> etree._Element:
     part = SubElement(root, q("testPart"), identifier="part-1", navigationMode="nonlinear", submissionMode="individual")
     for module in ctx.modules:
         if module.quiz:
-            section = SubElement(part, q("assessmentSection"), identifier=f"section-{module.id}", title=module.title, visible="true")
+            section = SubElement(
+                part, q("assessmentSection"), identifier=f"section-{module.id}", title=module.title, visible="true"
+            )
             for item in module.quiz:
                 SubElement(section, q("assessmentItemRef"), identifier=item_ident(item), href=item_path(item))
     total = SubElement(SubElement(root, q("outcomeProcessing")), q("setOutcomeValue"), identifier="SCORE")
@@ -245,11 +287,19 @@ def manifest(ctx: PackContext) -> etree._Element:
     SubElement(root, f"{{{CP}}}organizations")
     resources = SubElement(root, f"{{{CP}}}resources")
     items = [item for m in ctx.modules for item in m.quiz]
-    test = SubElement(resources, f"{{{CP}}}resource", identifier=f"test-{ctx.pack.id}", type="imsqti_test_xmlv2p1", href=TEST_FILE)
+    test = SubElement(
+        resources, f"{{{CP}}}resource", identifier=f"test-{ctx.pack.id}", type="imsqti_test_xmlv2p1", href=TEST_FILE
+    )
     SubElement(test, f"{{{CP}}}file", href=TEST_FILE)
     for item in items:
         SubElement(test, f"{{{CP}}}dependency", identifierref=item_ident(item))
     for item in items:
-        resource = SubElement(resources, f"{{{CP}}}resource", identifier=item_ident(item), type="imsqti_item_xmlv2p1", href=item_path(item))
+        resource = SubElement(
+            resources,
+            f"{{{CP}}}resource",
+            identifier=item_ident(item),
+            type="imsqti_item_xmlv2p1",
+            href=item_path(item),
+        )
         SubElement(resource, f"{{{CP}}}file", href=item_path(item))
     return root

@@ -254,6 +254,17 @@ def test_schema_is_valid_json_schema(kind, run):
     validator.check_schema(schema)
 
 
+def test_schema_without_kind_accepts_any_content_file(run):
+    result = run("schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    pack = as_json(yaml.safe_load((REPO / "content/packs/leader-brief.yaml").read_text(encoding="utf-8")))
+    assert validator.is_valid(pack)
+    assert not validator.is_valid(dict(pack, audience="general"))
+
+
 def test_schema_accepts_every_file_of_the_default_curriculum():
     content = REPO / "content"
     files = [(p, "module") for p in sorted(content.glob("modules/*.yaml"))]

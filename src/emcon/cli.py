@@ -191,9 +191,9 @@ def init(folder: Path) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["module", "pack", "sources", "glossary"]))
-def schema(kind: str) -> None:
-    """Print the JSON Schema of one kind of content file (for editor completion)."""
+@click.argument("kind", type=click.Choice(["module", "pack", "sources", "glossary"]), required=False)
+def schema(kind: str | None) -> None:
+    """Print the JSON Schema of one kind of content file, or of all (for editor completion)."""
     from .schema import schema_text
 
     click.echo(schema_text(kind), nl=False)

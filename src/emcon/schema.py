@@ -28,9 +28,24 @@ def schema_for(kind: str) -> dict:
     return {"$schema": DIALECT} | schema | {"title": f"emcon {kind}", "description": description}
 
 
-def schema_text(kind: str) -> str:
-    """Return the schema of a kind as stable, readable JSON."""
-    return json.dumps(schema_for(kind), indent=2, ensure_ascii=False) + "\n"
+def combined_schema() -> dict:
+    """Return one schema that accepts any content file, each kind under $defs."""
+    adapters = [(kind, "validation", TypeAdapter(cls)) for kind, (cls, _) in KINDS.items()]
+    refs, shared = TypeAdapter.json_schemas(adapters, ref_template="#/$defs/{model}")
+    kinds = {kind: refs[(kind, "validation")] | {"description": KINDS[kind][1]} for kind in KINDS}
+    return {
+        "$schema": DIALECT,
+        "title": "emcon content file",
+        "description": "Any content file; `emcon schema KIND` prints the schema of one kind.",
+        "anyOf": [{"$ref": f"#/$defs/{kind}-file"} for kind in KINDS],
+        "$defs": shared["$defs"] | {f"{kind}-file": schema for kind, schema in kinds.items()},
+    }
+
+
+def schema_text(kind: str | None) -> str:
+    """Return the schema of a kind (or of all) as stable, readable JSON."""
+    schema = schema_for(kind) if kind else combined_schema()
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 def write_schemas(root: Path) -> list[Path]:

@@ -17,6 +17,7 @@ from .common import feedback_html, html_block, html_inline, plain, reproducible_
 
 ASI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CC = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
+CANVAS = "http://canvas.instructure.com/xsd/cccv1p0"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 ASI_XSD = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2 http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
 CANVAS_TYPES = {
@@ -39,10 +40,30 @@ def export(ctx: PackContext) -> bytes:
     ident = f"emcon-{ctx.pack.id}"
     return reproducible_zip(
         {
-            "imsmanifest.xml": xml_bytes(manifest(ident, ctx.pack.title)),
+            "imsmanifest.xml": xml_bytes(manifest(ident)),
             f"{ident}/{ident}.xml": xml_bytes(assessment(ctx, ident)),
+            f"{ident}/assessment_meta.xml": xml_bytes(canvas_settings(ctx, ident)),
         }
     )
+
+
+def canvas_settings(ctx: PackContext, ident: str) -> etree._Element:
+    """Return assessment_meta.xml: the Canvas quiz settings QTI cannot carry (title, points, shuffling)."""
+    root = etree.Element(f"{{{CANVAS}}}quiz", nsmap={None: CANVAS}, identifier=ident)
+    points = sum(item.points for m in ctx.modules for item in m.quiz)
+    for tag, value in (
+        ("title", ctx.pack.title),
+        ("description", ctx.pack.subtitle or ""),
+        ("shuffle_answers", "true"),
+        ("scoring_policy", "keep_highest"),
+        ("quiz_type", "assignment"),
+        ("points_possible", f"{points:.1f}"),
+        ("show_correct_answers", "true"),
+        ("allowed_attempts", "1"),
+        ("available", "false"),
+    ):
+        SubElement(root, f"{{{CANVAS}}}{tag}").text = value
+    return root
 
 
 def assessment(ctx: PackContext, ident: str) -> etree._Element:
@@ -190,8 +211,8 @@ def pairs(presentation, processing, item, labels) -> None:
         score(condition, "Add", share)
 
 
-def manifest(ident: str, title: str) -> etree._Element:
-    """Return the manifest Canvas looks for: one QTI 1.2 assessment resource."""
+def manifest(ident: str) -> etree._Element:
+    """Return the manifest Canvas looks for: the QTI 1.2 assessment and its Canvas settings."""
     root = etree.Element(f"{{{CC}}}manifest", nsmap={None: CC}, identifier=f"{ident}-manifest")
     metadata_node = SubElement(root, f"{{{CC}}}metadata")
     SubElement(metadata_node, f"{{{CC}}}schema").text = "IMS Content"
@@ -200,4 +221,9 @@ def manifest(ident: str, title: str) -> etree._Element:
     resources = SubElement(root, f"{{{CC}}}resources")
     resource = SubElement(resources, f"{{{CC}}}resource", identifier=ident, type="imsqti_xmlv1p2")
     SubElement(resource, f"{{{CC}}}file", href=f"{ident}/{ident}.xml")
+    SubElement(resource, f"{{{CC}}}dependency", identifierref=f"{ident}-meta")
+    meta_href = f"{ident}/assessment_meta.xml"
+    kind = "associatedcontent/imscc_xmlv1p1/learning-application-resource"
+    meta = SubElement(resources, f"{{{CC}}}resource", identifier=f"{ident}-meta", type=kind, href=meta_href)
+    SubElement(meta, f"{{{CC}}}file", href=meta_href)
     return root

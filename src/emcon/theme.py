@@ -41,7 +41,7 @@ class Theme:
         for folder in self.search_path:
             path = folder / name
             if path.is_file():
-                return path
+                return _inside(path, folder)
         raise BuildError(f"theme file {name} not found in {', '.join(map(str, self.search_path))}")
 
     @cached_property
@@ -51,8 +51,8 @@ class Theme:
 
         from . import markdown
 
-        loaders = [jinja2.FileSystemLoader(str(d)) for d in self.search_path]
-        default = jinja2.PrefixLoader({"!default": jinja2.FileSystemLoader(str(self.default_dir))}, delimiter="/")
+        loaders = [_confined_loader(d) for d in self.search_path]
+        default = jinja2.PrefixLoader({"!default": _confined_loader(self.default_dir)}, delimiter="/")
         env = jinja2.Environment(
             loader=jinja2.ChoiceLoader([default, *loaders]),
             autoescape=jinja2.select_autoescape(("html", "xml", "svg"), default_for_string=True),
@@ -73,11 +73,14 @@ class Theme:
         try:
             return self.env.get_template(template).render(**context)
         except jinja2.TemplateSyntaxError as exc:
-            raise BuildError(f"{_shown(exc.filename or exc.name)}:{exc.lineno}: template error: {exc.message}") from None
+            where = f"{_shown(exc.filename or exc.name)}:{exc.lineno}: "
+            raise BuildError(f"{where}template error: {exc.message}") from None
         except jinja2.TemplateNotFound as exc:
             raise BuildError(f"{_template_location(exc)}template error: template '{exc.name}' not found") from None
         except jinja2.TemplateError as exc:
             raise BuildError(f"{_template_location(exc)}template error: {exc}") from None
+        except BuildError:
+            raise
         except Exception as exc:
             where = _template_location(exc)
             if not self.project_dir or not where.startswith(_shown(str(self.project_dir)) + "/"):
@@ -90,7 +93,7 @@ class Theme:
         for folder in reversed(self.search_path):
             path = folder / "strings" / f"{language}.yaml"
             if path.is_file():
-                merged.update(_read_strings(path, path.stat().st_mtime_ns))
+                merged.update(_read_strings(_inside(path, folder), path.stat().st_mtime_ns))
         if not merged:
             raise BuildError(f"no strings for language '{language}': add templates/strings/{language}.yaml")
         return merged
@@ -108,6 +111,26 @@ def _read_strings(path: Path, mtime_ns: int) -> dict[str, str]:
     if problems:
         raise ContentError(problems)
     return doc.data
+
+
+def _inside(path: Path, folder: Path) -> Path:
+    """Return path, or stop the build if it is a link to a file outside folder: a theme reads only its own files."""
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise BuildError(f"{_shown(str(path))} is a link to {path.resolve()}, outside {_shown(str(folder))}")
+    return path
+
+
+def _confined_loader(folder: Path):
+    """Return a Jinja FileSystemLoader for folder that refuses links to files outside it."""
+    import jinja2
+
+    class ConfinedLoader(jinja2.FileSystemLoader):
+        def get_source(self, environment, template):
+            source, filename, uptodate = super().get_source(environment, template)
+            _inside(Path(filename), folder)
+            return source, filename, uptodate
+
+    return ConfinedLoader(str(folder))
 
 
 def _template_location(exc: Exception) -> str:

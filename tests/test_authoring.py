@@ -167,6 +167,7 @@ def test_new_module_skeleton_passes_check(make_project, run):
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../../.emcon/schema/module.json"
     assert json.loads((root / ".emcon/schema/module.json").read_text(encoding="utf-8")) == schema_for("module")
     data = yaml.safe_load(text)
+    jsonschema.Draft202012Validator(schema_for("module")).validate(as_json(data))
     assert (data["id"], data["title"], data["quiz"][0]["source"]) == ("phone-off", "Phones: off, and why", "src")
     assert data["rules"]["do"] == ["Say what to do, as a short command."]  # one rule, not split at the comma
     check = run("check", "--project", root)
@@ -213,9 +214,10 @@ def test_init_makes_a_curriculum_that_checks_clean_and_builds(tmp_path, run):
     assert (folder / "templates/README.md").is_file() and (folder / ".gitignore").read_text() == "build/\n"
     for name, kind in (("content/modules/phones-in-a-group.yaml", "module"), ("content/packs/first-pack.yaml", "pack"),
                        ("content/sources.yaml", "sources"), ("content/glossary.yaml", "glossary")):
-        first = (folder / name).read_text(encoding="utf-8").splitlines()[0]
-        schema = (folder / name).parent / first.split("$schema=")[1]
-        assert json.loads(schema.read_text(encoding="utf-8"))["title"] == f"emcon {kind}"
+        text = (folder / name).read_text(encoding="utf-8")
+        schema = json.loads(((folder / name).parent / text.splitlines()[0].split("$schema=")[1]).read_text())
+        assert schema["title"] == f"emcon {kind}"  # the editor's line points at the right schema
+        jsonschema.Draft202012Validator(schema).validate(as_json(yaml.safe_load(text)))
     check = run("check", "--project", folder, "--strict")
     assert check.exit_code == 0, check.output
     assert check.output.endswith("1 modules, 1 packs: 0 errors, 0 warnings\n")

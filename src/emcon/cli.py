@@ -81,7 +81,7 @@ def check(project_dir: Path, strict: bool, sources_dir: Path | None, output_form
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: PROJECT/build].")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes for PDF layout [default: cores].")
 @click.option("--only", "only", multiple=True, type=click.Choice(OUTPUT_KINDS), help="Build only these kinds (repeatable).")
-@click.option("--verbose", "-v", is_flag=True, help="Report every PDF as it finishes, also when not on a terminal.")
+@click.option("--verbose", "-v", is_flag=True, help="Report every PDF as it finishes, even off a terminal.")
 def build(project_dir: Path, packs: tuple[str, ...], out_dir: Path | None, jobs: int | None, only: tuple[str, ...], verbose: bool) -> None:
     """Build every pack (or the named ones) into build/."""
     from .build import build as run_build

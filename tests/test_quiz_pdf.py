@@ -127,9 +127,9 @@ def expected_answer(q) -> str:
     if q.type == "short":
         return f"{q.answer[0]} (Also accepted: {'; '.join(q.answer[1:])})"
     if q.type == "matching":
-        return ", ".join(f"{n} → {a}" for n, a in enumerate(q.answer, 1))
+        return ", ".join(f"{n}: {a}" for n, a in enumerate(q.answer, 1))
     boxes = ", ".join(f"{letter} = {q.answer.index(letter) + 1}" for letter, _ in q.lettered)
-    return " → ".join(q.answer) + f" ({boxes})"
+    return ", ".join(q.answer) + f" ({boxes})"
 
 
 def test_key_gives_each_forms_answers_in_its_order(built, forms):
@@ -200,3 +200,16 @@ def test_self_check_answers_are_what_the_script_checks(built):
     assert in_order == ["Villagers find signal", "Villagers gather", "Shells fall", "Villagers stop gathering"]
     tf = doc.xpath("//form[@id='q-t1']")[0]
     assert json.loads(tf.get("data-answer")) == ["true"]
+
+
+def test_handout_and_key_embed_their_fonts(built):
+    for name in ("quiz-A.pdf", "key.pdf"):
+        fonts = set()
+        for page in PdfReader(built[1] / name).pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                described = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+                descriptor = described["/FontDescriptor"].get_object()
+                assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), name
+                fonts.add(str(font["/BaseFont"]).split("+")[-1])
+        assert fonts and all(f.startswith("Noto") for f in fonts), fonts

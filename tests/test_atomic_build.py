@@ -1,0 +1,137 @@
+"""A build that fails or is killed leaves the previous build/ as it was; two builds never interleave."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from emcon.cli import main
+from emcon.writer import Staging, build_lock
+
+BASE = Path(__file__).parent / "bad" / "_base"
+MODULE = "content/modules/alpha.yaml"
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Return every file under folder with the sha256 of its bytes."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def module(title: str, sections: int = 0) -> str:
+    """Return the base module under another title, with more sections for a PDF whose layout takes a while."""
+    text = (BASE / MODULE).read_text(encoding="utf-8").replace("title: Alpha lesson", f"title: {title}")
+    body = "A phone talks to towers, and every tower it talks to hears it. " * 30
+    extra = "".join(f"  - heading: Part {n}\n    body: {body}\n" for n in range(sections))
+    return text.replace("key_points:", extra + "key_points:", 1)
+
+
+def build(project: Path, *args: str):
+    return CliRunner().invoke(main, ["build", "--project", str(project), *args])
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(BASE, root)
+    return root
+
+
+def test_a_build_killed_during_pdf_layout_leaves_the_previous_build_intact(project):
+    (project / MODULE).write_text(module("First edition"), encoding="utf-8")
+    assert build(project, "--only", "briefing-pdf").exit_code == 0
+    before = tree_digest(project / "build")
+
+    (project / MODULE).write_text(module("Second edition", sections=30), encoding="utf-8")  # some 20 pages
+    command = [sys.executable, "-m", "emcon", "build", "--project", str(project), "--only", "briefing-pdf", "-j", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        staging = None
+        while staging is None and process.poll() is None:  # the staging folder exists from layout to commit
+            staging = next(project.glob(".build.staging-*"), None)
+            time.sleep(0.005)
+        assert staging is not None, "the build ended before it could be killed"
+        os.killpg(process.pid, signal.SIGKILL)
+    finally:
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert staging.is_dir() and not (staging / "basic" / "briefing.pdf").exists()  # killed before the PDF was written
+    assert tree_digest(project / "build") == before
+
+    (project / MODULE).write_text(module("Third edition"), encoding="utf-8")
+    result = build(project, "--only", "briefing-pdf")
+    assert result.exit_code == 0, result.output
+    assert not list(project.glob(".build.staging-*"))  # the killed build's leftovers are gone
+    assert "Third edition" in PdfReader(project / "build/basic/briefing.pdf").pages[2].extract_text()
+
+
+def test_a_second_build_at_the_same_time_is_refused(project):
+    assert build(project, "--only", "briefing-html").exit_code == 0
+    before = tree_digest(project / "build")
+    (project / MODULE).write_text(module("Changed"), encoding="utf-8")  # so the build has work to do
+    out = (project / "build").resolve()
+    with build_lock(out):
+        result = build(project, "--only", "briefing-html")
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    assert result.stderr == f"error: another emcon build is writing {out}; wait for it to finish and try again\n"
+    assert tree_digest(project / "build") == before
+    assert build(project, "--only", "briefing-html").exit_code == 0  # the lock is free again
+
+
+def test_a_build_that_fails_in_pdf_layout_leaves_the_previous_build_and_no_leftovers(project):
+    assert build(project, "--only", "briefing-pdf").exit_code == 0
+    before = tree_digest(project / "build")
+    (project / "templates/css").mkdir(parents=True)
+    (project / "templates/css/briefing.css").write_text("body { background: url(missing.png); }\n")
+    result = build(project, "--only", "briefing-pdf")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith("error: basic/briefing.pdf: PDF rendering failed: ")
+    assert tree_digest(project / "build") == before
+    assert not list(project.glob(".build.staging-*"))
+
+
+def test_a_failed_swap_leaves_the_previous_build(project, monkeypatch):
+    (project / "build").mkdir()
+    (project / "build/old.txt").write_text("previous")
+    staging = Staging(project / "build")
+    staging.write("new.txt", b"next")
+
+    def broken_exchange(a, b):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr("emcon.writer._exchange", broken_exchange)
+    with pytest.raises(OSError):
+        staging.commit()
+    staging.discard()
+    assert tree_digest(project / "build") == {"old.txt": hashlib.sha256(b"previous").hexdigest()}
+
+
+def test_writing_a_reused_file_never_changes_the_previous_build(project):
+    previous = project / "build" / "keep.txt"
+    previous.parent.mkdir()
+    previous.write_text("previous")
+    staging = Staging(project / "build")
+    staging.reuse("keep.txt", previous)  # a hard link, where the file system allows
+    staging.write("keep.txt", b"overwritten")
+    assert previous.read_text() == "previous"
+    staging.discard()
+
+
+def test_the_build_folder_is_readable_like_any_other(project):
+    old = os.umask(0o022)
+    try:
+        assert build(project, "--only", "briefing-html").exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((project / "build").stat().st_mode) == 0o755

@@ -119,7 +119,7 @@ def test_card_rules_end_above_the_bottom_marking(card, default_pack):
     [page] = card.pages
     height = float(page.mediabox.height)
     found = [((height - y) / MM, x / MM, text) for _, x, y, text in fragments(page)]  # mm from the top left
-    banners = [y for y, x, text in found if text.startswith(pack.id)]
+    banners = [y for y, x, text in found if text.strip() == pack.classification and x > 100]  # the back's only marking
     assert len(banners) == 4
     for banner in banners:
         back = [y for y, x, text in found if x > 100 and banner - 50 < y < banner]
@@ -150,3 +150,14 @@ def test_card_lines_too_many_or_too_long_are_content_errors(make_project, run):
     assert result.exit_code == 1
     assert "content/packs/basic.yaml:9: card.do: is too long: at most 3 items" in result.output
     assert "content/packs/basic.yaml:11: card.remember[0]: is too long: at most 90 characters" in result.output
+
+
+def test_ukrainian_pack_gets_ukrainian_words_in_all_three(make_project, run, tmp_path):
+    root = make_project({"content/packs/basic.yaml": PACK + "language: uk\n"})
+    out = tmp_path / "out"
+    result = run("build", "--project", root, "--out", out, "--only", "instructor-pdf", "--only", "slides-pdf",
+                 "--only", "card-pdf")
+    assert result.exit_code == 0, result.output
+    words = {"instructor.pdf": "Розклад заняття", "slides.pdf": "Три речі, які треба пам'ятати", "card.pdf": "НЕ РОБІТЬ"}
+    for name, word in words.items():
+        assert word in flat(" ".join(p.extract_text() for p in PdfReader(out / "basic" / name).pages)), name

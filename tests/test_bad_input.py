@@ -110,6 +110,17 @@ def test_python_tag_runs_nothing(project):
     assert (project / "victim").read_text() == "still here"
 
 
+def test_a_pipe_named_like_a_module_is_refused_not_waited_on(project):
+    before = tree_digest(project / "build")
+    os.mkfifo(project / "content/modules/beta.yaml")
+    result = run_in(project, *BUILD_ARGS)
+    assert_refused(result, project / "build", before)
+    assert error_lines(result) == [
+        "content/modules/beta.yaml:1: is not a plain file (a folder, a broken link or a pipe?); "
+        "content is read from plain YAML files"
+    ]
+
+
 def test_oversized_file_is_refused(project):
     before = tree_digest(project / "build")
     big = "id: alpha\nsummary: |\n" + "  All work and no play.\n" * 50_000

@@ -59,7 +59,8 @@ def inputs_digest(project_dir: Path, theme_dir: Path, options: dict) -> str | No
     digest = hashlib.sha256(f"{toolchain()}\0{json.dumps(options, sort_keys=True)}\0".encode())
     folders = [root / name for name in INPUT_FOLDERS] + [theme_dir]
     for number, folder in enumerate(folders):
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
+        for path in sorted(p for p in folder.rglob("*") if not p.is_dir()) if folder.is_dir() else []:
             digest.update(f"{number}\0{path.relative_to(folder).as_posix()}\0".encode())
-            digest.update(file_digest(path))
+            # A broken link or a pipe is counted too: loading it is an error the build must report.
+            digest.update(file_digest(path) if path.is_file() else b"not a file")
     return digest.hexdigest()

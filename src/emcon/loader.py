@@ -79,17 +79,32 @@ class _Stop(Exception):
         self.line, self.message = line, message
 
 
-def read_document(path: Path, shown: str) -> tuple[Document | None, list[Problem]]:
-    """Read one YAML file; return its document, or None and why it could not be read."""
-    raw = path.read_bytes()
+def read_document(path: Path, shown: str, inside: Path | None = None) -> tuple[Document | None, list[Problem]]:
+    """Read one YAML file (which must lie inside the folder inside, if given); return its document, or why not."""
+    refusal = _refusal(path, inside)
+    if refusal:
+        return None, [Problem(shown, 1, refusal)]
+    with path.open("rb") as file:
+        raw = file.read(MAX_BYTES + 1)  # never more, whatever the file holds
     if len(raw) > MAX_BYTES:
-        return None, [Problem(shown, 1, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")]
+        size = path.stat().st_size
+        return None, [Problem(shown, 1, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(shown, line, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")]
     return parse_document(text.replace("\r\n", "\n"), shown)
+
+
+def _refusal(path: Path, inside: Path | None) -> str | None:
+    """Return why path may not be read as content: a link out of the project, or not a plain file."""
+    real = path.resolve()
+    if inside is not None and not real.is_relative_to(inside.resolve()):
+        return f"is a link to {real}, outside the project; content is read only from the project"
+    if not real.is_file():  # a folder, a broken link, a pipe that would block the build
+        return "is not a plain file (a folder, a broken link or a pipe?); content is read from plain YAML files"
+    return None
 
 
 def parse_document(text: str, shown: str) -> tuple[Document | None, list[Problem]]:

@@ -66,7 +66,7 @@ def _load_named(folder: Path, cls, kind: str, origins: dict, problems: list[Prob
     """Load one record per file; the file name is the record's id."""
     records = {}
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        doc, found = read_document(path, shown_path(path))
+        doc, found = read_document(path, shown_path(path), inside=folder.parent.parent)  # the project
         problems += found
         if doc is None:
             continue
@@ -88,7 +88,7 @@ def _load_listed(path: Path, cls, kind: str, origins: dict, problems: list[Probl
     """Load a file that holds a list of records (sources, glossary)."""
     if not path.exists():
         return {}
-    doc, found = read_document(path, shown_path(path))
+    doc, found = read_document(path, shown_path(path), inside=path.parent.parent)  # the project
     problems += found
     if doc is None:
         return {}

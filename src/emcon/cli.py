@@ -109,7 +109,8 @@ def _progress_printer(started: float):
     def report(name: str, pages: int, done: int, total: int) -> None:
         width = len(str(total))
         seconds = time.perf_counter() - started
-        click.echo(f"[{done:>{width}}/{total}] {name}: {pages} pages, {seconds:.1f}s", err=True)
+        unit = "page" if pages == 1 else "pages"
+        click.echo(f"[{done:>{width}}/{total}] {name}: {pages} {unit}, {seconds:.1f}s", err=True)
 
     return report
 

@@ -1,0 +1,204 @@
+"""Incremental and parallel builds: nothing changed renders nothing; an edit renders what depends on it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import MODULE, PACK
+from emcon.build import build
+from emcon.outputs import PdfJob
+from emcon.project import load_project
+from emcon.theme import default_theme_dir
+
+BRIEFING = {"briefing-pdf"}
+BETA = MODULE.replace("alpha", "beta").replace("a-1", "b-1").replace("a-2", "b-2")
+
+
+def pack(ident: str, modules: list[str]) -> str:
+    """Return a pack of the given modules (five minutes each)."""
+    text = PACK.replace("id: basic", f"id: {ident}").replace("minutes: 5", f"minutes: {5 * len(modules)}")
+    return text.replace("modules: [alpha]", f"modules: [{', '.join(modules)}]")
+
+
+# alpha alone, both, beta alone: an edit of beta must reach "both" and "beta" and not "alpha".
+THREE_PACKS = {
+    "content/modules/beta.yaml": BETA,
+    "content/packs/basic.yaml": pack("basic", ["alpha"]),
+    "content/packs/both.yaml": pack("both", ["alpha", "beta"]),
+    "content/packs/second.yaml": pack("second", ["beta"]),
+}
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Return every file under folder with the sha256 of its bytes."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def rebuild(root: Path, out: Path, only: set[str] | None = BRIEFING, jobs: int = 1):
+    """Load the project as it is now and build it into out."""
+    project, problems = load_project(root)
+    assert project is not None and not [p for p in problems if p.severity == "error"], problems
+    return build(project, out, only=only, jobs=jobs)
+
+
+def pdfs_with(out: Path, pack_ids: list[str]) -> set[str]:
+    """Return the PDFs that the manifests of the given packs list."""
+    found = set()
+    for pack_id in pack_ids:
+        manifest = json.loads((out / pack_id / "manifest.json").read_text(encoding="utf-8"))
+        found |= {f"{pack_id}/{e['path']}" for e in manifest["outputs"] if e["path"].endswith(".pdf")}
+    return found
+
+
+def edit_beta(root: Path) -> None:
+    path = root / "content/modules/beta.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("A phone talks to towers.", "A phone calls towers."))
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing_and_keeps_every_byte(make_project, tmp_path):
+    root, out = make_project(THREE_PACKS), tmp_path / "out"
+    first = rebuild(root, out)
+    assert sorted(first.rendered) == ["basic/briefing.pdf", "both/briefing.pdf", "second/briefing.pdf"]
+    before = tree(out)
+    second = rebuild(root, out)
+    assert second.rendered == []
+    assert sorted(second.unchanged) == sorted(first.rendered)
+    assert tree(out) == before
+
+
+def test_editing_one_module_renders_exactly_the_packs_that_include_it(make_project, tmp_path):
+    root, out = make_project(THREE_PACKS), tmp_path / "out"
+    rebuild(root, out)
+    before = tree(out)
+    edit_beta(root)
+    report = rebuild(root, out)
+    assert sorted(report.rendered) == ["both/briefing.pdf", "second/briefing.pdf"]
+    assert report.unchanged == ["basic/briefing.pdf"]
+    assert tree(out)["basic/briefing.pdf"] == before["basic/briefing.pdf"]
+    assert tree(out)["both/briefing.pdf"] != before["both/briefing.pdf"]
+
+
+def test_with_every_kind_an_edit_renders_only_pdfs_of_the_packs_that_include_the_module(make_project, tmp_path):
+    # Whatever kinds the renderers make: none of alpha's pack is laid out again; beta's briefings are.
+    root, out = make_project(THREE_PACKS), tmp_path / "out"
+    rebuild(root, out, only=None, jobs=2)
+    edit_beta(root)
+    report = rebuild(root, out, only=None, jobs=2)
+    assert set(report.rendered) <= pdfs_with(out, ["both", "second"])
+    assert {"both/briefing.pdf", "second/briefing.pdf"} <= set(report.rendered)
+    assert pdfs_with(out, ["basic"]) <= set(report.unchanged)
+
+
+@pytest.mark.parametrize("edit", ["css", "strings", "template"])
+def test_editing_the_theme_renders_the_pdfs_again(make_project, tmp_path, edit):
+    css = (default_theme_dir() / "css/briefing.css").read_text(encoding="utf-8")
+    template = (default_theme_dir() / "briefing.html").read_text(encoding="utf-8")
+    root = make_project({
+        "templates/css/briefing.css": css,
+        "templates/strings/en.yaml": "contents: Contents\n",
+        "templates/briefing.html": template,
+    })
+    out = tmp_path / "out"
+    rebuild(root, out)
+    path, text = {
+        "css": ("templates/css/briefing.css", css + "\nh1 { letter-spacing: 0.01em; }\n"),
+        "strings": ("templates/strings/en.yaml", "contents: Table of contents\n"),
+        "template": ("templates/briefing.html", template + "<!-- edited -->\n"),
+    }[edit]
+    (root / path).write_text(text, encoding="utf-8")
+    assert rebuild(root, out).rendered == ["basic/briefing.pdf"]
+
+
+def test_a_pdf_key_covers_its_html_and_the_bytes_of_every_file_it_reads(tmp_path):
+    font = tmp_path / "font.ttf"
+    font.write_bytes(b"font one")
+    job = PdfJob("<p>x</p>", "file:///", (tmp_path,), (font,))
+    key = job.key()
+    assert PdfJob("<p>x</p>", "file:///", (tmp_path,), (font,)).key() == key
+    assert PdfJob("<p>y</p>", "file:///", (tmp_path,), (font,)).key() != key
+    font.write_bytes(b"font two, longer")
+    assert job.key() != key
+
+
+def test_two_fresh_builds_with_one_and_two_workers_give_the_same_bytes(make_project, tmp_path):
+    root = make_project(THREE_PACKS)
+    one = rebuild(root, tmp_path / "one", jobs=1)
+    two = rebuild(root, tmp_path / "two", jobs=2)
+    assert len(one.rendered) == len(two.rendered) == 3
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+NOOP = textwrap.dedent("""\
+    import sys
+    from emcon.cli import main
+    try:
+        main(["build", "--project", sys.argv[1], "--only", "briefing-pdf"])
+    except SystemExit as exit:
+        assert exit.code == 0, exit.code
+    print("weasyprint loaded:", "weasyprint" in sys.modules)
+""")
+
+
+def run_build_process(root: Path) -> str:
+    """Build in a new process; return its output, which tells whether WeasyPrint was imported."""
+    done = subprocess.run([sys.executable, "-c", NOOP, str(root)], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def test_a_rebuild_with_nothing_changed_does_not_load_weasyprint(make_project):
+    root = make_project()
+    first = run_build_process(root)
+    assert "built 1 PDFs, 0 unchanged" in first and "weasyprint loaded: True" in first
+    again = run_build_process(root)
+    assert "built 0 PDFs, 1 unchanged" in again and "(nothing changed)" in again
+    assert "weasyprint loaded: False" in again
+
+
+def test_an_edit_that_changes_no_pdf_loads_no_weasyprint(make_project):
+    root = make_project()
+    run_build_process(root)
+    module = root / "content/modules/alpha.yaml"
+    module.write_text(module.read_text(encoding="utf-8") + "# a comment changes no output\n", encoding="utf-8")
+    again = run_build_process(root)
+    assert "built 0 PDFs, 1 unchanged" in again and "(nothing changed)" not in again
+    assert "weasyprint loaded: False" in again
+
+
+def test_a_deleted_output_is_built_again(make_project, run):
+    root = make_project()
+    assert run("build", "--project", root, "--only", "briefing-pdf").exit_code == 0
+    (root / "build/basic/briefing.pdf").unlink()
+    result = run("build", "--project", root, "--only", "briefing-pdf")
+    assert "built 1 PDFs, 0 unchanged" in result.output
+    assert (root / "build/basic/briefing.pdf").is_file()
+
+
+def test_other_options_are_not_taken_for_nothing_changed(make_project, run):
+    root = make_project()
+    run("build", "--project", root, "--only", "briefing-pdf")
+    result = run("build", "--project", root, "--only", "briefing-pdf", "--only", "briefing-html")
+    assert "(nothing changed)" not in result.output
+    assert "built 0 PDFs, 1 unchanged" in result.output
+
+
+def test_progress_lines_only_when_asked_off_a_terminal(make_project, run):
+    root = make_project(THREE_PACKS)
+    quiet = run("build", "--project", root, "--only", "briefing-pdf", "-j", "1")
+    assert quiet.stderr == ""
+    assert quiet.stdout.startswith("built 3 PDFs, 0 unchanged")
+    (root / "build").rename(root / "old")
+    loud = run("build", "--project", root, "--only", "briefing-pdf", "-j", "1", "-v")
+    lines = [re.fullmatch(r"\[(\d)/3\] (\S+): (\d+) pages?, \d+\.\ds", line) for line in loud.stderr.splitlines()]
+    assert all(lines), loud.stderr
+    assert [m[1] for m in lines] == ["1", "2", "3"]
+    assert sorted(m[2] for m in lines) == ["basic/briefing.pdf", "both/briefing.pdf", "second/briefing.pdf"]
+    assert sum(int(m[3]) for m in lines) == int(loud.stdout.split()[7])  # "... 3 files, N pages in ..."

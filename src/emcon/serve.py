@@ -151,7 +151,6 @@ def _drain(changes: queue.Queue) -> set[str]:
 
 
 def _start_server(out: Path, port: int, state: BuildState) -> ThreadingHTTPServer:
-    out.mkdir(parents=True, exist_ok=True)
     handler = partial(PreviewHandler, directory=str(out), state=state)
     try:
         server = ThreadingHTTPServer((HOST, port), handler)

@@ -126,6 +126,20 @@ def test_lms_exports_keep_hostile_text_as_text(hostile_build):
     assert not item.xpath("//*[local-name()='script']") and PROMPT in "".join(item.itertext())
 
 
+def test_check_points_at_every_link_that_is_left_out(tmp_path):
+    shutil.copytree(BASE, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "content/modules/alpha.yaml").write_text(hostile_module(), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--project", str(tmp_path)])
+    assert result.exit_code == 0, result.output  # warnings: the build goes on without those links
+    shown = (tmp_path / "content/modules/alpha.yaml").as_posix()
+    warned = [line for line in result.output.splitlines() if "is left out" in line]
+    assert warned == [
+        f"{shown}:14: warning: sections[0].body: link '{url}' is left out: "
+        "links go to http:, https:, mailto: or #anchor addresses"
+        for url in ("JaVaScRiPt:alert(4)", "file:///etc/passwd", "javascript:alert(3)", "javascript:alert(5)")
+    ]
+
+
 def pdf_bytes_inflated(data: bytes) -> bytes:
     """Return the PDF's bytes followed by every stream inflated, so that text can be searched."""
     parts = [data]

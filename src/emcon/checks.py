@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import markdown
 from .errors import Problem
 from .model import Matching, Module, MultipleResponse, Pack, SingleChoice, letters
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 def check_project(project: Project, sources_dir: Path | None = None) -> list[Problem]:
     """Run every cross-record check; return the problems found."""
     problems: list[Problem] = []
-    for check in (check_references, check_quiz_items, check_timings, check_assessment, check_usage):
+    for check in (check_references, check_quiz_items, check_timings, check_assessment, check_usage, check_links):
         problems += check(project)
     if sources_dir is not None:
         problems += check_quotes(project, sources_dir)
@@ -44,7 +45,8 @@ def check_references(project: Project) -> Iterator[Problem]:
     for pack in cur.packs.values():
         for i, ident in enumerate(pack.modules):
             if ident in pack.modules[:i]:
-                yield project.problem("pack", pack.id, ("modules", i), f"modules[{i}]: module '{ident}' is listed twice")
+                twice = f"modules[{i}]: module '{ident}' is listed twice"
+                yield project.problem("pack", pack.id, ("modules", i), twice)
             elif ident not in cur.modules and ident not in project.broken:
                 yield project.problem("pack", pack.id, ("modules", i), f"modules[{i}]: " + _unknown("module", ident, cur.modules))
     for module in cur.modules.values():
@@ -133,7 +135,7 @@ def check_timings(project: Project) -> Iterator[Problem]:
     for pack in cur.packs.values():
         if not set(pack.modules) <= cur.modules.keys():
             continue  # its totals are unknown until every module loads
-        total = pack_step_minutes(pack) + sum(cur.modules[m].minutes for m in dict.fromkeys(pack.modules) if m in cur.modules)
+        total = pack_step_minutes(pack) + sum(cur.modules[m].minutes for m in dict.fromkeys(pack.modules))
         if total != pack.minutes:
             yield project.problem("pack", pack.id, ("minutes",), f"minutes: {pack.minutes}, but its modules and steps add up to {total}")
         available = sum(len(cur.modules[m].quiz) for m in pack.modules if m in cur.modules)
@@ -171,6 +173,26 @@ def check_usage(project: Project) -> Iterator[Problem]:
     for ident in cur.sources:
         if ident not in cited:
             yield project.problem("source", ident, ("id",), f"source '{ident}' is cited nowhere", "warning")
+
+
+def check_links(project: Project) -> Iterator[Problem]:
+    """Warn about Markdown links that rendering drops (javascript:, file:, relative paths), where they are written."""
+    cur = project.curriculum
+    records = [("module", m.id, m) for m in cur.modules.values()] + [("term", t.id, t) for t in cur.glossary.values()]
+    for kind, ident, record in records:
+        for loc, text in _texts(record.model_dump(), ()):
+            for url in markdown.dropped_links(text):
+                message = f"link '{url}' is left out: links go to http:, https:, mailto: or #anchor addresses"
+                yield project.problem(kind, ident, loc, f"{_loc_text(loc)}: {message}", "warning")
+
+
+def _texts(value, loc: tuple) -> Iterator[tuple[tuple, str]]:
+    """Yield every text inside a dumped record with its location."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict | list):
+        for key, inner in value.items() if isinstance(value, dict) else enumerate(value):
+            yield from _texts(inner, loc + (key,))
 
 
 def fold_whitespace(text: str) -> str:

@@ -24,6 +24,24 @@ def _parser() -> MarkdownIt:
     return md
 
 
+@lru_cache(maxsize=1)
+def _link_finder() -> MarkdownIt:
+    """Return a parser that keeps every link, to find the ones the real parser drops."""
+    md = MarkdownIt("commonmark", {"html": False})
+    md.disable("image")
+    md.validateLink = lambda url: True
+    return md
+
+
+def dropped_links(text: str) -> list[str]:
+    """Return the targets of the links in text that rendering drops (javascript:, file:, relative paths)."""
+    if "](" not in text and "<" not in text:  # no link can hide in the text: skip parsing
+        return []
+    tokens = [child for tok in _link_finder().parse(text) for child in (tok.children or [])]
+    hrefs = [t.attrGet("href") for t in tokens if t.type == "link_open"]
+    return list(dict.fromkeys(str(h) for h in hrefs if not _validate_link(str(h))))
+
+
 @lru_cache(maxsize=4096)
 def render_block(text: str) -> Markup:
     """Render Markdown paragraphs, lists and emphasis to safe HTML."""

@@ -86,6 +86,13 @@ def test_serve_rebuilds_on_change_shows_errors_and_stops_cleanly(server):
     assert "alpha.yaml:5: minutes: expected a whole number, got text ('five')" in error
     assert "Alpha revised" in fetch(page)[1]  # the last good build is still served
 
+    module.write_text(MODULE, encoding="utf-8")
+    wait_for(lambda: "Alpha lesson" in fetch(page)[1] and not status(base)["error"], "the repaired page")
+    (root / "templates/strings").mkdir(parents=True)
+    (root / "templates/strings/en.yaml").write_text("- a list, not names and words\n", encoding="utf-8")
+    error = wait_for(lambda: status(base)["error"], "the template error")
+    assert "templates/strings/en.yaml:1: expected a mapping of names to text" in error
+
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=TIMEOUT)
     assert process.returncode == 0, err

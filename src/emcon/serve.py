@@ -23,7 +23,7 @@ import click
 import watchfiles
 
 from .build import build
-from .errors import BuildError, ContentError, errors_in, summarize
+from .errors import BuildError, ContentError, Problem, errors_in, summarize
 from .project import CONTENT, load_project
 
 HOST = "127.0.0.1"  # a preview for the author alone: never reachable from the network
@@ -136,9 +136,21 @@ def serve(root: Path, port: int, html_kinds: set[str]) -> None:
     click.echo("stopped")
 
 
+class InputFilter(watchfiles.DefaultFilter):
+    """Let through changes under content/ and templates/, but not editors' swap files."""
+
+    def __init__(self, root: Path):
+        super().__init__()
+        self.folders = [root / "content", root / "templates"]
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        return super().__call__(change, path) and any(Path(path).is_relative_to(f) for f in self.folders)
+
+
 def _watch(root: Path, changes: queue.Queue, stop: threading.Event) -> None:
     """Put the paths of every batch of changes under content/ and templates/ on the queue."""
-    for batch in watchfiles.watch(*_watched(root), stop_event=stop, raise_interrupt=False):
+    # The whole project is watched, so that a templates/ folder made later is seen too.
+    for batch in watchfiles.watch(root, watch_filter=InputFilter(root), stop_event=stop, raise_interrupt=False):
         changes.put({path for _, path in batch})
 
 
@@ -161,11 +173,6 @@ def _start_server(out: Path, port: int, state: BuildState) -> ThreadingHTTPServe
     return server
 
 
-def _watched(root: Path) -> list[Path]:
-    """Return the folders whose changes trigger a rebuild."""
-    return [folder for folder in (root / "content", root / "templates") if folder.is_dir()]
-
-
 def _shown(root: Path, path: str) -> str:
     return Path(path).relative_to(root).as_posix() if Path(path).is_relative_to(root) else path
 
@@ -174,18 +181,26 @@ def rebuild(root: Path, out: Path, html_kinds: set[str], state: BuildState) -> N
     """Load and check the content, build the HTML, then everything; publish the outcome."""
     project, problems = load_project(root)
     if project is None or errors_in(problems):
-        report = "\n".join(str(p) for p in sorted(set(problems))) + f"\n{summarize(problems)}"
-        return _fail(state, report)
+        return _fail(state, problem_report(problems))
+    if problems:  # warnings: the author should see them, the preview goes on
+        click.echo(problem_report(problems), err=True)
     try:
         for kinds, what in ((html_kinds, "HTML"), (None, "everything")):
             started = time.perf_counter()
             build(project, out, only=kinds)
             state.publish()
             click.echo(f"built {what} in {time.perf_counter() - started:.1f}s")
+    except ContentError as exc:  # such as a broken strings file in templates/
+        _fail(state, problem_report(exc.problems))
     except BuildError as exc:
         _fail(state, f"error: {exc.message}")
     except Exception:  # a bug: keep its traceback, and keep serving
         _fail(state, traceback.format_exc())
+
+
+def problem_report(problems: list[Problem]) -> str:
+    """Return problems as check prints them: one per line, then the summary."""
+    return "\n".join(str(p) for p in sorted(set(problems))) + f"\n{summarize(problems)}"
 
 
 def _fail(state: BuildState, report: str) -> None:

@@ -135,3 +135,23 @@ def test_the_build_folder_is_readable_like_any_other(project):
     finally:
         os.umask(old)
     assert stat.S_IMODE((project / "build").stat().st_mode) == 0o755
+
+
+@pytest.mark.parametrize("out", [".", "content", ".."])
+def test_an_output_folder_that_is_not_a_build_is_never_replaced(out, project):
+    (project / "notes.txt").write_text("precious")
+    before = tree_digest(project.parent)
+    result = build(project, "--only", "briefing-html", "--out", str(project / out))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.stderr == (
+        f"error: {(project / out).resolve()} holds files that are not an emcon build; a build replaces its whole "
+        "output folder, so name a new or empty folder (or the build/ folder of an earlier build)\n"
+    )
+    assert tree_digest(project.parent) == before
+
+
+def test_an_empty_folder_or_an_earlier_build_may_be_the_output(project):
+    (project / "empty").mkdir()
+    assert build(project, "--only", "briefing-html", "--out", str(project / "empty")).exit_code == 0
+    assert build(project, "--only", "briefing-html", "--out", str(project / "empty")).exit_code == 0
+    assert (project / "empty/basic/briefing.html").is_file()

@@ -27,7 +27,8 @@ RENAME_EXCHANGE = 2  # renameat2 flag: swap two paths in one step
 
 @contextlib.contextmanager
 def build_lock(out: Path) -> Iterator[None]:
-    """Hold an exclusive lock on out for the duration of a build."""
+    """Hold an exclusive lock on out for the duration of a build; stop first if out may not be replaced."""
+    check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     lock_path = out.parent / f".{out.name}.emcon-lock"
     fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
@@ -39,6 +40,21 @@ def build_lock(out: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def check_replaceable(out: Path) -> None:
+    """Stop unless out is missing, empty, or an earlier build: the whole folder is replaced."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise BuildError(f"{out} is a file; the output must be a folder")
+    entries = list(out.iterdir())
+    earlier_build = any((e / MANIFEST).is_file() for e in entries if e.is_dir()) and not (out / "content").exists()
+    if entries and not earlier_build:
+        raise BuildError(
+            f"{out} holds files that are not an emcon build; a build replaces its whole output folder, "
+            "so name a new or empty folder (or the build/ folder of an earlier build)"
+        )
 
 
 class Staging:

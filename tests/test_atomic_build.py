@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from emcon.cli import main
+from emcon.errors import BuildError
 from emcon.writer import Staging, build_lock
 
 BASE = Path(__file__).parent / "bad" / "_base"
@@ -111,10 +112,16 @@ def test_a_failed_swap_leaves_the_previous_build(project, monkeypatch):
         raise OSError("disk gone")
 
     monkeypatch.setattr("emcon.writer._exchange", broken_exchange)
-    with pytest.raises(OSError):
+    with pytest.raises(BuildError, match="cannot write the build to .*: disk gone"):
         staging.commit()
     staging.discard()
     assert tree_digest(project / "build") == {"old.txt": hashlib.sha256(b"previous").hexdigest()}
+
+
+def test_an_unwritable_output_folder_is_a_message_not_a_traceback(project):
+    result = build(project, "--only", "briefing-html", "--out", "/proc/emcon-build")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith("error: cannot write the build to /proc/emcon-build: ")
 
 
 def test_writing_a_reused_file_never_changes_the_previous_build(project):

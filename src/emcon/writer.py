@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -29,9 +30,12 @@ RENAME_EXCHANGE = 2  # renameat2 flag: swap two paths in one step
 def build_lock(out: Path) -> Iterator[None]:
     """Hold an exclusive lock on out for the duration of a build; stop first if out may not be replaced."""
     check_replaceable(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     lock_path = out.parent / f".{out.name}.emcon-lock"
-    fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+    except OSError as exc:
+        raise _write_error(exc, out) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -57,9 +61,28 @@ def check_replaceable(out: Path) -> None:
         )
 
 
+def _write_error(exc: OSError, out: Path) -> BuildError:
+    """Return a file system's refusal (no permission, read-only, full) as a message for the user."""
+    return BuildError(f"cannot write the build to {out}: {exc.strerror or exc} ({exc.filename or out})")
+
+
+def _reported(method):
+    """Report the file system's errors in a Staging method as BuildErrors."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args):
+        try:
+            return method(self, *args)
+        except OSError as exc:
+            raise _write_error(exc, self.out) from None
+
+    return wrapper
+
+
 class Staging:
     """A folder that becomes the output folder when the build is complete."""
 
+    @_reported
     def __init__(self, out: Path):
         self.out = out
         for stale in out.parent.glob(f".{out.name}.staging-*"):  # left by a killed build
@@ -68,11 +91,13 @@ class Staging:
         self.root = out.parent / f".{out.name}.staging-{os.getpid()}-{secrets.token_hex(4)}"
         self.root.mkdir()
 
+    @_reported
     def write(self, relpath: str, data: bytes) -> None:
         path = self._target(relpath)
         path.unlink(missing_ok=True)  # never write through a hard link into the previous build
         path.write_bytes(data)
 
+    @_reported
     def reuse(self, relpath: str, previous: Path) -> None:
         """Take an unchanged file from the previous build without copying its bytes."""
         path = self._target(relpath)
@@ -86,6 +111,7 @@ class Staging:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
+    @_reported
     def commit(self) -> None:
         """Swap the staged folder into place; remove what it replaced."""
         if not self.out.exists():

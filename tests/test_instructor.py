@@ -62,17 +62,28 @@ def test_timetable_ends_on_the_pack_total(guide, default_pack):
     pack, modules = default_pack
     slots = timetable(pack, modules)
     assert sum(s.minutes for s in slots) == pack.minutes == 45
-    text = flat(" ".join(p.extract_text() for p in guide.pages if "Timetable" in p.extract_text() or "Total" in p.extract_text()))
+    text = flat(
+        " ".join(
+            p.extract_text() for p in guide.pages if "Timetable" in p.extract_text() or "Total" in p.extract_text()
+        )
+    )
     assert "00:45 Total 45" in text
-    clocks = re.findall(r"\b(\d\d:\d\d) ", text[text.index("Timetable"): text.index("00:45 Total")])
+    clocks = re.findall(r"\b(\d\d:\d\d) ", text[text.index("Timetable") : text.index("00:45 Total")])
     assert clocks == [s.clock for s in slots]  # every step, in order, with its running clock
 
 
 def test_administrative_data_and_markings_on_every_page(guide, default_pack):
     pack, _ = default_pack
     first = flat(guide.pages[0].extract_text())
-    for fact in ("Pack soldier-basic", "Version 1.0 (2026-11-22)", "Total time 45 min", pack.distribution,
-                 "Materials and equipment", "Prerequisites", "References"):
+    for fact in (
+        "Pack soldier-basic",
+        "Version 1.0 (2026-11-22)",
+        "Total time 45 min",
+        pack.distribution,
+        "Materials and equipment",
+        "Prerequisites",
+        "References",
+    ):
         assert fact in first
     for number, page in enumerate(guide.pages, 1):
         text = page.extract_text()
@@ -87,13 +98,20 @@ def test_blueprint_and_keys_follow_the_drawn_forms(guide, default_pack):
     assert len(rows) == sum(len(m.objectives) for m in modules)
     drawn = {(q.module.id, q.item.id): q.number for q in forms[0].questions}
     for row in rows:  # the form A column lists exactly the questions that test the objective
-        assert row.questions["A"] == tuple(sorted(n for (m, i), n in drawn.items() if m == row.module.id and i in row.items))
+        assert row.questions["A"] == tuple(
+            sorted(n for (m, i), n in drawn.items() if m == row.module.id and i in row.items)
+        )
     pages = [flat(p.extract_text()) for p in guide.pages]
-    blueprint_page = next(p for p in pages if p.startswith("Assessment blueprint") or " Assessment blueprint Which" in p)
+    blueprint_page = next(
+        p for p in pages if p.startswith("Assessment blueprint") or " Assessment blueprint Which" in p
+    )
     undrawn = [r.number for r in rows if r.undrawn]
     assert undrawn  # soldier-basic draws 15 questions for 17 objectives: the guide must say which are left out
-    assert "Objectives that have quiz items, but none on the forms: " + ", ".join(
-        f"{r.number} ({r.objective.id})" for r in rows if r.undrawn) in blueprint_page
+    assert (
+        "Objectives that have quiz items, but none on the forms: "
+        + ", ".join(f"{r.number} ({r.objective.id})" for r in rows if r.undrawn)
+        in blueprint_page
+    )
     keys = next(p for p in pages if "Appendix: Answer keys" in p and "Form B" in p)
     for form in forms:
         single = [q for q in form.questions if q.type == "single"]
@@ -106,7 +124,8 @@ def test_untested_objective_is_flagged(make_project, run, tmp_path):
     module = MODULE.replace(
         "    bloom: understand\n",
         "    bloom: understand\n  - id: spare\n    action: Name a spare\n    condition: Given time\n"
-        "    standard: Names one\n    bloom: remember\n", 1,
+        "    standard: Names one\n    bloom: remember\n",
+        1,
     ).replace("objectives: [explain-alpha]}", "objectives: [explain-alpha, spare]}")
     root = make_project({"content/modules/alpha.yaml": module})
     out = tmp_path / "out"
@@ -127,7 +146,9 @@ def test_timetable_runs_the_clock_through_opening_modules_and_closing(make_proje
     cur = project.curriculum
     slots = timetable(cur.packs["basic"], cur.pack_modules(cur.packs["basic"]))
     assert [(s.clock, s.title, s.method, s.minutes) for s in slots] == [
-        ("00:00", "Welcome", "lecture", 2), ("00:02", "Talk", "lecture", 5), ("00:07", "Quiz", "check", 63),
+        ("00:00", "Welcome", "lecture", 2),
+        ("00:02", "Talk", "lecture", 5),
+        ("00:07", "Quiz", "check", 63),
     ]
     assert clock(70) == "01:10"
 
@@ -137,16 +158,30 @@ def test_a_module_without_steps_is_one_block_of_its_minutes(make_project):
     project, _ = load_project(make_project({"content/modules/alpha.yaml": module}))
     cur = project.curriculum
     [slot] = timetable(cur.packs["basic"], cur.pack_modules(cur.packs["basic"]))
-    assert (slot.start, slot.title, slot.method, slot.minutes, slot.objectives) == (0, "Alpha lesson", None, 5, ("explain-alpha",))
+    assert (slot.start, slot.title, slot.method, slot.minutes, slot.objectives) == (
+        0,
+        "Alpha lesson",
+        None,
+        5,
+        ("explain-alpha",),
+    )
 
 
 @pytest.mark.parametrize(
     ("file", "old", "new", "expected"),
     [
-        ("content/packs/basic.yaml", "quiz:", "opening:\n  - {title: Hello, method: lecture, minutes: 3}\nquiz:",
-         "basic.yaml:{minutes}: minutes: 5, but its modules and steps add up to 8"),
-        ("content/modules/alpha.yaml", "objectives: [explain-alpha]}", "objectives: []}",
-         "alpha.yaml:{objective}: objective 'explain-alpha' is taught by no step"),
+        (
+            "content/packs/basic.yaml",
+            "quiz:",
+            "opening:\n  - {title: Hello, method: lecture, minutes: 3}\nquiz:",
+            "basic.yaml:{minutes}: minutes: 5, but its modules and steps add up to 8",
+        ),
+        (
+            "content/modules/alpha.yaml",
+            "objectives: [explain-alpha]}",
+            "objectives: []}",
+            "alpha.yaml:{objective}: objective 'explain-alpha' is taught by no step",
+        ),
     ],
 )
 def test_check_reports_timings_that_do_not_add_up_and_untaught_objectives(make_project, run, file, old, new, expected):

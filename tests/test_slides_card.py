@@ -123,7 +123,9 @@ def test_card_rules_end_above_the_bottom_marking(card, default_pack):
     assert len(banners) == 4
     for banner in banners:
         back = [y for y, x, text in found if x > 100 and banner - 50 < y < banner]
-        assert len(back) >= 8 and max(back) < banner - 3.3  # the rule above the marking is about 3 mm above its baseline
+        assert (
+            len(back) >= 8 and max(back) < banner - 3.3
+        )  # the rule above the marking is about 3 mm above its baseline
 
 
 def test_card_picks_rules_from_the_modules_when_the_pack_names_none(make_project, run, tmp_path):
@@ -139,7 +141,14 @@ def test_card_picks_rules_from_the_modules_when_the_pack_names_none(make_project
 
 def test_pick_lines_takes_turns_skips_repeats_and_long_lines():
     lists = [["Keep it off.", "x" * 91, "Spread out."], ["keep  it OFF.", "Go alone."], ["Leave it behind."]]
-    assert in_turns(lists) == ["Keep it off.", "keep  it OFF.", "Leave it behind.", "x" * 91, "Go alone.", "Spread out."]
+    assert in_turns(lists) == [
+        "Keep it off.",
+        "keep  it OFF.",
+        "Leave it behind.",
+        "x" * 91,
+        "Go alone.",
+        "Spread out.",
+    ]
     assert pick_lines(in_turns(lists)) == ["Keep it off.", "Leave it behind.", "Go alone."]
 
 
@@ -155,9 +164,24 @@ def test_card_lines_too_many_or_too_long_are_content_errors(make_project, run):
 def test_ukrainian_pack_gets_ukrainian_words_in_all_three(make_project, run, tmp_path):
     root = make_project({"content/packs/basic.yaml": PACK + "language: uk\n"})
     out = tmp_path / "out"
-    result = run("build", "--project", root, "--out", out, "--only", "instructor-pdf", "--only", "slides-pdf",
-                 "--only", "card-pdf")
+    result = run(
+        "build",
+        "--project",
+        root,
+        "--out",
+        out,
+        "--only",
+        "instructor-pdf",
+        "--only",
+        "slides-pdf",
+        "--only",
+        "card-pdf",
+    )
     assert result.exit_code == 0, result.output
-    words = {"instructor.pdf": "Розклад заняття", "slides.pdf": "Три речі, які треба пам'ятати", "card.pdf": "НЕ РОБІТЬ"}
+    words = {
+        "instructor.pdf": "Розклад заняття",
+        "slides.pdf": "Три речі, які треба пам'ятати",
+        "card.pdf": "НЕ РОБІТЬ",
+    }
     for name, word in words.items():
         assert word in flat(" ".join(p.extract_text() for p in PdfReader(out / "basic" / name).pages)), name

@@ -21,7 +21,11 @@ def render(ctx: PackContext) -> list[Output]:
     """Return the pocket card PDF: a sheet of identical cards to cut and fold."""
     do, dont = card_rules(ctx.pack, ctx.modules)
     job = ctx.pdf_job(
-        "card.html", do=do, dont=dont, remember=remember(ctx.pack, ctx.modules), copies=COPIES[ctx.pack.page_size],
+        "card.html",
+        do=do,
+        dont=dont,
+        remember=remember(ctx.pack, ctx.modules),
+        copies=COPIES[ctx.pack.page_size],
     )
     return [Output("card-pdf", "card.pdf", pdf=job)]
 

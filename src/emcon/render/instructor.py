@@ -52,8 +52,12 @@ def render(ctx: PackContext) -> list[Output]:
     slots = timetable(ctx.pack, ctx.modules)
     forms = draw_forms(ctx.pack, ctx.modules)
     job = ctx.pdf_job(
-        "instructor.html", slots=slots, total=clock(sum(s.minutes for s in slots)),
-        forms=forms, blueprint=blueprint(ctx.modules, forms), letters=letters,
+        "instructor.html",
+        slots=slots,
+        total=clock(sum(s.minutes for s in slots)),
+        forms=forms,
+        blueprint=blueprint(ctx.modules, forms),
+        letters=letters,
     )
     return [Output("instructor-pdf", "instructor.pdf", pdf=job)]
 

@@ -11,9 +11,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from conftest import MODULE, PACK
 from emcon.build import build
+from emcon.cli import main
 from emcon.outputs import PdfJob
 from emcon.project import load_project
 from emcon.theme import default_theme_dir
@@ -121,10 +123,10 @@ def test_editing_the_theme_renders_the_pdfs_again(make_project, tmp_path, edit):
 def test_a_pdf_key_covers_its_html_and_the_bytes_of_every_file_it_reads(tmp_path):
     font = tmp_path / "font.ttf"
     font.write_bytes(b"font one")
-    job = PdfJob("<p>x</p>", "file:///", (tmp_path,), (font,))
+    job = PdfJob.of("<p>x</p>", "file:///", (tmp_path,), (font,))
     key = job.key()
-    assert PdfJob("<p>x</p>", "file:///", (tmp_path,), (font,)).key() == key
-    assert PdfJob("<p>y</p>", "file:///", (tmp_path,), (font,)).key() != key
+    assert PdfJob.of("<p>x</p>", "file:///", (tmp_path,), (font,)).key() == key
+    assert PdfJob.of("<p>y</p>", "file:///", (tmp_path,), (font,)).key() != key
     font.write_bytes(b"font two, longer")
     assert job.key() != key
 
@@ -202,3 +204,12 @@ def test_progress_lines_only_when_asked_off_a_terminal(make_project, run):
     assert [m[1] for m in lines] == ["1", "2", "3"]
     assert sorted(m[2] for m in lines) == ["basic/briefing.pdf", "both/briefing.pdf", "second/briefing.pdf"]
     assert sum(int(m[3]) for m in lines) == int(loud.stdout.split()[7])  # "... 3 files, N pages in ..."
+
+
+def test_a_build_of_some_kinds_renders_no_template_of_the_others(make_project, run):
+    # The slides template is broken, but a briefing-only build never renders it.
+    root = make_project({"templates/slides.html": "{{ no_such_variable }}\n"})
+    assert run("build", "--project", root, "--only", "briefing-pdf").exit_code == 0
+    result = CliRunner().invoke(main, ["build", "--project", str(root), "--only", "slides-pdf"])
+    assert result.exit_code == 1
+    assert "no_such_variable" in result.output

@@ -143,8 +143,9 @@ def build(
 
 def _write_build(staging, out, packs, planned, only, jobs, progress, report, theme) -> None:
     previous = {p: read_manifest(out / p) for p in packs}
-    _match_previous(planned, previous, out)
-    laid_out = _render_pdfs([p for p in planned if p.output.pdf and not p.reuse], jobs, progress)
+    with _Workers(jobs or os.cpu_count() or 1) as workers:
+        _match_previous(planned, previous, out, workers)
+        laid_out = workers.lay_out([p for p in planned if p.output.pdf and not p.reuse], progress)
     entries: dict[str, list[dict]] = {p: [] for p in packs}
     for item in planned:
         entries[item.pack].append(_write_output(staging, item, laid_out.get(item.name), report))
@@ -161,17 +162,19 @@ def _write_build(staging, out, packs, planned, only, jobs, progress, report, the
     staging.write("index.css", theme.find("css/index.css").read_bytes())
 
 
-def _match_previous(planned: list[_Planned], previous: dict, out: Path) -> None:
-    """Mark PDFs whose inputs are unchanged since the previous build."""
+def _match_previous(planned: list[_Planned], previous: dict, out: Path, workers: _Workers) -> None:
+    """Mark PDFs whose inputs are unchanged since the previous build; tell the workers about the others."""
     for item in planned:
         if item.output.pdf is None:
             continue
-        item.key = item.output.pdf.key()
+        item.key = item.output.pdf.key()  # renders the PDF's HTML
         old = previous[item.pack].get(item.output.path)
         old_file = out / item.pack / item.output.path
         if old and old.get("key") == item.key and old_file.is_file():
             item.reuse = old_file
             item.output.extra["pages"] = old.get("pages")
+        else:
+            workers.expect()
 
 
 def _write_output(staging: Staging, item: _Planned, laid_out, report: BuildReport) -> dict:
@@ -200,23 +203,51 @@ def _write_output(staging: Staging, item: _Planned, laid_out, report: BuildRepor
     return entry | out.extra
 
 
-def _render_pdfs(items: list[_Planned], jobs: int | None, progress: Progress | None) -> dict[str, tuple[bytes, int]]:
-    """Lay out PDFs, in worker processes when there are several; return bytes and pages by name."""
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(items)))
-    items = sorted(items, key=lambda i: -len(i.output.pdf.html))  # longest first keeps workers busy
-    results: dict[str, tuple[bytes, int]] = {}
-    if workers == 1:
-        for item in items:
-            results[item.name] = _layout(item.name, item.output.pdf)
-            _tick(progress, item.name, results, len(items))
-        return results
-    import weasyprint  # noqa: F401  loaded once here (about 0.7 s), shared by the forked workers
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = {pool.submit(_layout, item.name, item.output.pdf): item.name for item in items}
+class _Workers:
+    """Lay out PDFs: in this process, or in worker processes once two PDFs need it.
+
+    The workers start as soon as the second PDF to lay out is known, so that they
+    load WeasyPrint (about 0.7 s) while this process renders the remaining HTML.
+    """
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.expected = 0
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def expect(self) -> None:
+        """Note one more PDF to lay out."""
+        self.expected += 1
+        if self.expected == 2 and self.jobs > 1:
+            context = multiprocessing.get_context("fork")
+            self.pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_load_weasyprint)
+            self.pool.submit(int)  # forks every worker now
+
+    def lay_out(self, items: list[_Planned], progress: Progress | None) -> dict[str, tuple[bytes, int]]:
+        """Lay out the items' PDFs; return bytes and pages by name."""
+        items = sorted(items, key=lambda i: -len(i.output.pdf.html))  # longest first keeps workers busy
+        results: dict[str, tuple[bytes, int]] = {}
+        if self.pool is None:
+            for item in items:
+                results[item.name] = _layout(item.name, *_document(item.output.pdf))
+                _tick(progress, item.name, results, len(items))
+            return results
+        futures = {self.pool.submit(_layout, item.name, *_document(item.output.pdf)): item.name for item in items}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             _tick(progress, futures[future], results, len(items))
-    return results
+        return results
+
+
+def _load_weasyprint() -> None:
+    import weasyprint  # noqa: F401
 
 
 def _tick(progress: Progress | None, name: str, results: dict, total: int) -> None:
@@ -224,11 +255,16 @@ def _tick(progress: Progress | None, name: str, results: dict, total: int) -> No
         progress(name, results[name][1], len(results), total)
 
 
-def _layout(name: str, job: PdfJob) -> tuple[bytes, int]:
+def _document(job: PdfJob) -> tuple[str, str, list[Path]]:
+    """Return what a worker needs to lay out a job (the job itself holds its renderer, which cannot be sent)."""
+    return job.html, job.base_url, list(job.roots)
+
+
+def _layout(name: str, html: str, base_url: str, roots: list[Path]) -> tuple[bytes, int]:
     from .pdf import RenderError, render_pdf
 
     try:
-        return render_pdf(job.html, job.base_url, list(job.roots))
+        return render_pdf(html, base_url, roots)
     except RenderError as exc:
         raise BuildError(f"{name}: PDF rendering failed: {exc}") from None
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from markupsafe import Markup
@@ -18,14 +20,33 @@ from .model import Pack
 from .theme import Theme
 
 
-@dataclass(frozen=True)
 class PdfJob:
-    """An HTML document for WeasyPrint, with every file it may read."""
+    """An HTML document for WeasyPrint, with every file it may read, rendered when first asked for.
 
-    html: str
-    base_url: str
-    roots: tuple[Path, ...]
-    files: tuple[Path, ...]  # the stylesheets, fonts and images it reads
+    Rendering waits so that a build of some kinds only (--only) spends nothing on the others.
+    """
+
+    def __init__(self, render: Callable[[], tuple[str, tuple[Path, ...]]], base_url: str, roots: tuple[Path, ...]):
+        self.render = render  # returns the HTML and the stylesheets, fonts and images it reads
+        self.base_url = base_url
+        self.roots = roots
+
+    @classmethod
+    def of(cls, html: str, base_url: str, roots: tuple[Path, ...], files: tuple[Path, ...]) -> PdfJob:
+        """Return a job for HTML that is already rendered."""
+        return cls(lambda: (html, files), base_url, roots)
+
+    @cached_property
+    def _document(self) -> tuple[str, tuple[Path, ...]]:
+        return self.render()
+
+    @property
+    def html(self) -> str:
+        return self._document[0]
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return self._document[1]
 
     def key(self) -> str:
         """Return a digest of everything the PDF's bytes depend on."""

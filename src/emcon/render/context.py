@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from ..model import GlossaryTerm, Module, Pack, Source
 from ..outputs import Links, PdfJob
@@ -55,8 +56,12 @@ class PackContext:
         )
 
     def pdf_job(self, template: str, **more) -> PdfJob:
-        """Render a template for WeasyPrint; return the job that lays it out."""
-        links = self.links("file")
-        html = self.html(template, links, target="pdf", **more)
+        """Return the job that lays out a template for WeasyPrint; the template renders when the build needs it."""
+
+        def render() -> tuple[str, tuple[Path, ...]]:
+            links = self.links("file")
+            html = self.html(template, links, target="pdf", **more)
+            return html, links.pdf_files()
+
         roots = (self.project.root, *self.theme.search_path)
-        return PdfJob(html, self.project.root.as_uri() + "/", tuple(roots), links.pdf_files())
+        return PdfJob(render, self.project.root.as_uri() + "/", tuple(roots))

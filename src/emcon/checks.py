@@ -92,6 +92,30 @@ def _figure_problems(project: Project, module: Module, index: int, ref: str) -> 
         yield project.problem("module", module.id, loc, where + f"'{ref}' points outside content/")
     elif not target.is_file():
         yield project.problem("module", module.id, loc, where + f"figure file '{ref}' not found in content/")
+    elif not_an_image := image_problem(target):
+        yield project.problem("module", module.id, loc, where + f"figure file '{ref}' {not_an_image}")
+
+
+# The first bytes of each raster format a browser and WeasyPrint both show.
+IMAGE_SIGNATURES = {".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8",), ".jpeg": (b"\xff\xd8",), ".gif": (b"GIF8",)}
+
+
+def image_problem(path: Path) -> str | None:
+    """Return what keeps a figure file from showing (wrong kind, broken SVG), or None."""
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        import xml.etree.ElementTree as ElementTree  # expat: no external entities, bounded expansion
+
+        try:
+            root = ElementTree.parse(path).getroot()
+        except ElementTree.ParseError as exc:
+            return f"is not a readable SVG image ({exc})"
+        return None if root.tag in ("svg", "{http://www.w3.org/2000/svg}svg") else "is XML, but not an SVG image"
+    if suffix not in IMAGE_SIGNATURES:
+        return "is not an image: use an .svg, .png or .jpg file"
+    with path.open("rb") as file:
+        start = file.read(8)
+    return None if start.startswith(IMAGE_SIGNATURES[suffix]) else f"is not a {suffix[1:].upper()} image"
 
 
 def check_quiz_items(project: Project) -> Iterator[Problem]:

@@ -100,19 +100,21 @@ def test_with_every_kind_an_edit_renders_only_pdfs_of_the_packs_that_include_the
     assert pdfs_with(out, ["basic"]) <= set(report.unchanged)
 
 
-@pytest.mark.parametrize("edit", ["css", "strings", "template"])
+@pytest.mark.parametrize("edit", ["css", "imported-css", "strings", "template"])
 def test_editing_the_theme_renders_the_pdfs_again(make_project, tmp_path, edit):
     css = (default_theme_dir() / "css/briefing.css").read_text(encoding="utf-8")
     template = (default_theme_dir() / "briefing.html").read_text(encoding="utf-8")
     root = make_project({
-        "templates/css/briefing.css": css,
+        "templates/css/briefing.css": '@import "extra.css";\n' + css,
+        "templates/css/extra.css": "h1 { letter-spacing: 0; }\n",
         "templates/strings/en.yaml": "contents: Contents\n",
         "templates/briefing.html": template,
     })
     out = tmp_path / "out"
     rebuild(root, out)
     path, text = {
-        "css": ("templates/css/briefing.css", css + "\nh1 { letter-spacing: 0.01em; }\n"),
+        "css": ("templates/css/briefing.css", '@import "extra.css";\n' + css + "\nh2 { letter-spacing: 0.01em; }\n"),
+        "imported-css": ("templates/css/extra.css", "h1 { letter-spacing: 0.01em; }\n"),
         "strings": ("templates/strings/en.yaml", "contents: Table of contents\n"),
         "template": ("templates/briefing.html", template + "<!-- edited -->\n"),
     }[edit]

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
 from .fingerprint import file_digest, toolchain
 from .model import Pack
 from .theme import Theme
+
+# url(...) and @import "..." in a stylesheet: the files it makes WeasyPrint read.
+CSS_REFERENCE = re.compile(r"""url\(\s*['"]?([^'")]+?)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 
 
 class PdfJob:
@@ -108,10 +113,16 @@ class Links:
         return path.resolve().as_uri() if self.mode == "file" else self.prefix + target
 
     def pdf_files(self) -> tuple[Path, ...]:
-        """Return the files a PDF reads, including fonts named by its stylesheets."""
+        """Return the files a PDF reads: its stylesheets and figures, and the fonts, images and imports they name."""
         files = set(self.files.values())
-        for css in [p for p in files if p.suffix == ".css"]:
-            files |= {p for p in (css.parent.parent / "fonts").glob("*") if p.is_file()}
+        pending = [p for p in files if p.suffix == ".css"]
+        while pending:
+            css = pending.pop()
+            for match in CSS_REFERENCE.finditer(css.read_text(encoding="utf-8")):
+                path = css.parent / unquote(match[1] or match[2])
+                if not urlsplit(match[1] or match[2]).scheme and path.is_file() and path not in files:
+                    files.add(path)
+                    pending += [path] if path.suffix == ".css" else []
         return tuple(sorted(files))
 
 

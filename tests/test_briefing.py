@@ -58,16 +58,27 @@ def test_contents_page_numbers_point_at_the_modules(briefing):
     assert "Makiivka" in briefing.pages[target - 1].extract_text().split("Learning objectives")[0]
 
 
-def test_fonts_embedded_and_only_the_shipped_ones(briefing):
-    seen = set()
-    for page in briefing.pages:
+def pdf_fonts(reader: PdfReader) -> set[str]:
+    """Return the base names of a PDF's fonts, asserting each one is embedded."""
+    names = set()
+    for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
-            descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)["/FontDescriptor"]
+            described = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = described["/FontDescriptor"]
             assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
-            seen.add(str(font["/BaseFont"]).split("+", 1)[-1])
-    normalized = {name.replace("Noto-Sans-Symbols2", "NotoSansSymbols2").replace("Noto-Sans", "NotoSans").replace("Noto-Serif", "NotoSerif") for name in seen}
-    assert normalized and normalized <= SHIPPED_FONTS, normalized
+            names.add(str(font["/BaseFont"]).split("+", 1)[-1])
+    return names
+
+
+def test_every_pdf_embeds_only_the_shipped_fonts(default_build):
+    pdfs = sorted(default_build.glob("*/*.pdf"))
+    assert len(pdfs) >= 3 * 5
+    for path in pdfs:
+        names = pdf_fonts(PdfReader(path))
+        normalized = {n.replace("Noto-Sans-Symbols2", "NotoSansSymbols2").replace("Noto-Sans", "NotoSans")
+                      .replace("Noto-Serif", "NotoSerif") for n in names}
+        assert normalized and normalized <= SHIPPED_FONTS, f"{path.relative_to(default_build)}: {normalized - SHIPPED_FONTS}"
 
 
 def test_pdf_is_tagged_with_title_and_language(briefing):

@@ -123,3 +123,16 @@ def test_unassessed_objective_and_uncited_source_are_warnings(make_project, run)
     assert "warning: source 'src' is cited nowhere" in result.output
     strict = run("check", "--project", root, "--strict")
     assert strict.exit_code == 1
+
+
+def test_forms_too_short_to_test_every_objective_are_warned(make_project, run):
+    second = "  - id: name-alpha\n    action: Name a way phones emit\n    condition: Given a list\n    standard: Names one\n    bloom: remember\n"
+    module = MODULE.replace("sections:\n", second + "sections:\n", 1)
+    module = module.replace("objective: explain-alpha, prompt: Pick", "objective: name-alpha, prompt: Pick")
+    module = module.replace("objectives: [explain-alpha]", "objectives: [explain-alpha, name-alpha]")
+    pack = PACK.replace("questions: 2,", "questions: 1,")
+    root = make_project({"content/modules/alpha.yaml": module, "content/packs/basic.yaml": pack})
+    result = run("check", "--project", root)
+    expected = (f"basic.yaml:{line_of(pack, 'quiz:')}: warning: quiz.questions: draws 1 questions for 2 objectives, "
+                "so every form leaves some objective untested; draw at least 2")
+    assert any(line.endswith(expected) for line in result.output.splitlines()), result.output

@@ -183,6 +183,18 @@ def check_assessment(project: Project) -> Iterator[Problem]:
                 yield project.problem("module", module.id, loc, f"objective '{objective.id}' is assessed by no quiz item", "warning")
             if module.steps and objective.id not in taught:
                 yield project.problem("module", module.id, loc, f"objective '{objective.id}' is taught by no step")
+    yield from _forms_cover_objectives(project)
+
+
+def _forms_cover_objectives(project: Project) -> Iterator[Problem]:
+    """Warn when a pack's forms draw too few questions to test each of its objectives."""
+    cur = project.curriculum
+    for pack in cur.packs.values():
+        objectives = sum(len(cur.modules[m].objectives) for m in pack.modules if m in cur.modules)
+        if pack.quiz.questions < objectives:
+            message = (f"quiz.questions: draws {pack.quiz.questions} questions for {objectives} objectives, "
+                       f"so every form leaves some objective untested; draw at least {objectives}")
+            yield project.problem("pack", pack.id, ("quiz", "questions"), message, "warning")
 
 
 def check_usage(project: Project) -> Iterator[Problem]:
@@ -229,11 +241,15 @@ def check_quotes(project: Project, sources_dir: Path) -> Iterator[Problem]:
     texts: dict[str, str | None] = {}
     for ident, source in project.curriculum.sources.items():
         path = sources_dir / source.file if source.file else None
-        if path is None or not path.is_file():
-            texts[ident] = None
+        texts[ident] = None
+        if path is None or not path.is_file() or not path.resolve().is_relative_to(sources_dir.resolve()):
             yield project.problem("source", ident, ("file",), f"source '{ident}': local copy {source.file or '(no file given)'} not found in {sources_dir}")
-        else:
+            continue
+        try:
             texts[ident] = fold_whitespace(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            message = f"file: {path}: byte 0x{exc.object[exc.start]:02x} is not valid UTF-8; save the file as UTF-8"
+            yield project.problem("source", ident, ("file",), message)
     for module in project.curriculum.modules.values():
         for i, quote in enumerate(module.quotes):
             text = texts.get(quote.source)

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from .fingerprint import file_digest, toolchain
 from .model import Pack
-from .theme import Theme
+from .theme import Theme, read_text
 
 # url(...) and @import "..." in a stylesheet: the files it makes WeasyPrint read.
 CSS_REFERENCE = re.compile(r"""url\(\s*['"]?([^'")]+?)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
@@ -97,7 +97,7 @@ class Links:
         """Return the tag that applies a theme stylesheet."""
         path = self.theme.find(name)
         if self.mode == "inline":
-            return Markup("<style>\n{}</style>").format(Markup(path.read_text(encoding="utf-8")))
+            return Markup("<style>\n{}</style>").format(Markup(read_text(path)))
         return Markup('<link rel="stylesheet" href="{}">').format(self._url(f"assets/{name}", path))
 
     def figure(self, ref: str) -> str:
@@ -118,7 +118,7 @@ class Links:
         pending = [p for p in files if p.suffix == ".css"]
         while pending:
             css = pending.pop()
-            for match in CSS_REFERENCE.finditer(css.read_text(encoding="utf-8")):
+            for match in CSS_REFERENCE.finditer(read_text(css)):
                 path = css.parent / unquote(match[1] or match[2])
                 if not urlsplit(match[1] or match[2]).scheme and path.is_file() and path not in files:
                     files.add(path)

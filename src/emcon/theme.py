@@ -120,15 +120,27 @@ def _inside(path: Path, folder: Path) -> Path:
     return path
 
 
+def read_text(path: Path) -> str:
+    """Return a theme file's text; stop the build, naming the file and line, if it is not UTF-8."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        message = f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8"
+        raise BuildError(f"{_shown(str(path))}:{line}: {message}") from None
+
+
 def _confined_loader(folder: Path):
     """Return a Jinja FileSystemLoader for folder that refuses links to files outside it."""
     import jinja2
 
     class ConfinedLoader(jinja2.FileSystemLoader):
         def get_source(self, environment, template):
-            source, filename, uptodate = super().get_source(environment, template)
-            _inside(Path(filename), folder)
-            return source, filename, uptodate
+            path = Path(folder, *jinja2.loaders.split_template_path(template))
+            if path.is_file():
+                read_text(_inside(path, folder))  # a link out, or bytes that are not UTF-8: stop, naming the file
+            return super().get_source(environment, template)
 
     return ConfinedLoader(str(folder))
 

@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from ..outputs import Output
 from ..quiz import Form, draw_forms, self_check_questions
+from ..theme import read_text
 from .context import PackContext
 
 
@@ -42,6 +43,6 @@ def question_map(forms: list[Form]) -> list[dict]:
 
 def self_check_page(ctx: PackContext, titles: dict[str, str]) -> str:
     """Return the self-check page as one HTML file, its stylesheet and script inside."""
-    script = Markup(ctx.theme.find("js/selfcheck.js").read_text(encoding="utf-8"))
+    script = Markup(read_text(ctx.theme.find("js/selfcheck.js")))
     questions = self_check_questions(ctx.pack, ctx.modules)
     return ctx.html("quiz-page.html", ctx.links("inline"), questions=questions, source_titles=titles, script=script)

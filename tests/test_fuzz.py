@@ -63,9 +63,9 @@ def assert_only_problems(result) -> None:
         assert "Traceback" not in problem.message
 
 
-def load_with_module(project: Path, text: str | bytes):
-    """Replace the project's module with text; return what load_project answers."""
-    path = project / MODULE_PATH
+def load_with_module(project: Path, text: str | bytes, relpath: str = MODULE_PATH):
+    """Replace the project's module (or another content file) with text; return what load_project answers."""
+    path = project / relpath
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
     return load_project(project)
 
@@ -102,10 +102,25 @@ def test_arbitrary_yaml_as_a_module_gives_problems_not_exceptions(project, text)
     assert_only_problems(load_with_module(project, text))
 
 
+CONTENT_FILES = [MODULE_PATH, "content/packs/basic.yaml", "content/sources.yaml", "content/glossary.yaml"]
+
+
 @fuzz
-@given(value=data)
-def test_arbitrary_data_as_a_module_gives_problems_not_exceptions(project, value):
-    assert_only_problems(load_with_module(project, yaml.safe_dump(value, allow_unicode=True)))
+@given(value=data, relpath=st.sampled_from(CONTENT_FILES))
+def test_arbitrary_data_in_any_content_file_gives_problems_not_exceptions(project, value, relpath):
+    assert_only_problems(load_with_module(project, yaml.safe_dump(value, allow_unicode=True), relpath))
+
+
+@fuzz
+@given(st.data())
+def test_mutated_pack_sources_or_glossary_give_problems_not_exceptions(project, data_):
+    relpath = data_.draw(st.sampled_from(CONTENT_FILES[1:]), label="file")
+    record = yaml.safe_load((BASE / relpath).read_text(encoding="utf-8"))
+    path = data_.draw(st.sampled_from(paths_in(record)), label="path")
+    action = data_.draw(st.sampled_from(["delete", "replace", "unicode"]), label="action")
+    new = data_.draw(data, label="new value")
+    text = yaml.safe_dump(mutate(record, path, action, new), allow_unicode=True)
+    assert_only_problems(load_with_module(project, text, relpath))
 
 
 def paths_in(value, here=()) -> list[tuple]:

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 def check_project(project: Project, sources_dir: Path | None = None) -> list[Problem]:
     """Run every cross-record check; return the problems found."""
     problems: list[Problem] = []
-    for check in (check_references, check_quiz_items, check_timings, check_assessment, check_usage, check_links):
+    checks = (check_references, check_quiz_items, check_timings, check_assessment, check_usage, check_links)
+    for check in (*checks, check_languages):
         problems += check(project)
     if sources_dir is not None:
         problems += check_quotes(project, sources_dir)
@@ -209,6 +210,19 @@ def check_usage(project: Project) -> Iterator[Problem]:
     for ident in cur.sources:
         if ident not in cited:
             yield project.problem("source", ident, ("id",), f"source '{ident}' is cited nowhere", "warning")
+
+
+def check_languages(project: Project) -> Iterator[Problem]:
+    """A pack's language needs the theme's words in that language."""
+    from .theme import default_theme_dir
+
+    folders = [project.root / "templates" / "strings", default_theme_dir() / "strings"]
+    for pack in project.curriculum.packs.values():
+        if not any((folder / f"{pack.language}.yaml").is_file() for folder in folders):
+            known = ", ".join(sorted({p.stem for f in folders if f.is_dir() for p in f.glob("*.yaml")}))
+            add = f"templates/strings/{pack.language}.yaml"
+            message = f"language: no words for '{pack.language}' (known: {known}); add {add}"
+            yield project.problem("pack", pack.id, ("language",), message)
 
 
 def check_links(project: Project) -> Iterator[Problem]:

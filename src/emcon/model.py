@@ -16,6 +16,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+WEB_ADDRESS = r"^https?://[^\s]+$"  # never javascript: or file:, which a link would run or open
+WebAddress = Annotated[str, StringConstraints(pattern=WEB_ADDRESS, max_length=500)]
 Audience = Literal["soldier", "leader", "civilian"]
 Bloom = Literal["remember", "understand", "apply", "analyze", "evaluate", "create"]
 Method = Literal["lecture", "discussion", "case-study", "demonstration", "practical", "check"]
@@ -38,7 +40,7 @@ class Source(Strict):
     title: Line
     publisher: Line
     date: datetime.date
-    url: Line | None = None
+    url: WebAddress | None = None
     authors: list[Line] = []
     reliability: Text
     file: Line | None = Field(None, description="local copy of the text, for `emcon check --sources`")

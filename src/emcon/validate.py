@@ -155,6 +155,8 @@ def _all_field_names() -> set[str]:
 def _pattern_message(value: Any, pattern: str) -> str:
     if pattern == ID_PATTERN:
         return f"{value!r} is not a valid id: use lowercase letters, digits and hyphens"
+    if pattern == model.WEB_ADDRESS:
+        return f"{value!r} is not a web address: write it as https://... (or http://...)"
     if pattern == r"^[a-z]$":
         return f"{value!r} is not a choice letter (a, b, c, ...)"
     return f"{value!r} does not match the expected form {pattern}"

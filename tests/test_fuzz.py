@@ -184,3 +184,32 @@ def test_a_duplicated_key_line_is_found(project):
     assert [str(p) for p in problems if "duplicate" in p.message] == [
         f"{(project / MODULE_PATH).as_posix()}:6: minutes: duplicate key (first at line 5)"
     ]
+
+
+# Pieces of Markdown and HTML that try to become code.
+MARKUP = [
+    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<a href='javascript:alert(1)'>x</a>",
+    "[x](javascript:alert(1))", "[x](JAVASCRIPT:alert(1))", "[x]( javascript:alert(1))", "[x](java\tscript:x)",
+    "[x](data:text/html,<script>)", "[x](vbscript:x)", "<javascript:alert(1)>", "[x](https://example.org)",
+    "![x](file:///etc/passwd)", "[x]: javascript:alert(1)\n\n[x]", "&lt;script&gt;", "&#106;avascript:", "`<b>`",
+    "*", "_", "\n\n", "    ", "> ", "- ", "1. ", "<", ">", "\"", "'", "{{ 7*7 }}", "{% if 1 %}x{% endif %}",
+]
+text_chars = st.characters(blacklist_categories=("Cc", "Cs"), whitelist_characters="\t\n")  # what the loader lets in
+markup = st.lists(st.sampled_from(MARKUP) | st.text(text_chars, max_size=5), max_size=12).map("".join)
+
+
+@fuzz
+@given(text=markup)
+def test_markdown_never_lets_code_through(text):
+    import lxml.html
+
+    from emcon.markdown import render_block, render_inline
+
+    for html in (render_block(text), render_inline(text)):
+        if not html.strip():
+            continue
+        doc = lxml.html.fragment_fromstring(str(html), create_parent="div")
+        assert not doc.xpath("//script | //img | //iframe | //object | //embed | //style")
+        assert not [a for e in doc.iter() if isinstance(e.tag, str) for a in e.attrib if a.lower().startswith("on")]
+        for href in doc.xpath("//a/@href"):
+            assert href.lower().startswith(("http:", "https:", "mailto:", "#")), href

@@ -7,6 +7,7 @@ converted here, with each of those problems reported as a Problem.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ except ImportError:  # PyYAML built without libyaml
 MAX_BYTES = 1_000_000  # far above any real lesson; keeps a stray dump from eating memory
 MAX_NODES = 100_000  # stops alias-expansion bombs ("billion laughs") early
 MAX_DEPTH = 60
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab and line ends
 
 # PyYAML's words for the end of the input, in the words of someone editing a file.
 SYNTAX_WORDS = (
@@ -237,10 +239,15 @@ class _Converter:
 
     def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
         try:
-            return self.loader.construct_object(node)
+            value = self.loader.construct_object(node)
         except (yaml.YAMLError, ValueError) as exc:
             self._report(node, loc, f"cannot read {node.value!r}: {exc}")
             return UNREADABLE
+        control = CONTROL.search(value) if isinstance(value, str) else None
+        if control:  # an escape such as "\x08" in quotes: no reader or output format wants it
+            self._report(node, loc, f"holds the control character U+{ord(control[0]):04X}, not text; remove it")
+            return UNREADABLE
+        return value
 
     def _report(self, node: Node, loc: Loc, message: str) -> None:
         where = f"{loc_text(loc)}: " if loc else ""

@@ -124,6 +124,16 @@ def test_an_unwritable_output_folder_is_a_message_not_a_traceback(project):
     assert result.stderr.startswith("error: cannot write the build to /proc/emcon-build: ")
 
 
+def test_a_build_killed_between_the_two_renames_of_a_swap_gets_its_previous_build_back(project):
+    """Where folders cannot be exchanged at once, commit() renames twice; a kill in between is undone."""
+    (project / "build/basic").mkdir(parents=True)
+    (project / "build/basic/manifest.json").write_text("{}")
+    os.rename(project / "build", project / ".build.staging-1-abcd-old")  # the first rename, then the kill
+    Staging(project / "build").discard()
+    assert (project / "build/basic/manifest.json").read_text() == "{}"
+    assert not list(project.glob(".build.staging-*"))
+
+
 def test_writing_a_reused_file_never_changes_the_previous_build(project):
     previous = project / "build" / "keep.txt"
     previous.parent.mkdir()

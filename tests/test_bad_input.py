@@ -14,6 +14,8 @@ import contextlib
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 
@@ -108,6 +110,14 @@ def test_python_tag_runs_nothing(project):
     (project / "victim").write_text("still here")
     run_in(project, "check")
     assert (project / "victim").read_text() == "still here"
+
+
+def test_the_real_command_prints_messages_not_a_traceback(project):
+    """The same as the corpus, through a real process: what an author sees in a terminal."""
+    shutil.copytree(BAD / "python-tag", project, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+    done = subprocess.run([sys.executable, "-m", "emcon", "check"], cwd=project, capture_output=True, text=True)
+    assert done.returncode == 1 and "Traceback" not in done.stderr + done.stdout
+    assert done.stderr.splitlines()[0] == (BAD / "python-tag/expected.txt").read_text().splitlines()[0]
 
 
 def test_a_pipe_named_like_a_module_is_refused_not_waited_on(project):

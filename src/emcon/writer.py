@@ -85,8 +85,11 @@ class Staging:
     @_reported
     def __init__(self, out: Path):
         self.out = out
-        for stale in out.parent.glob(f".{out.name}.staging-*"):  # left by a killed build
-            shutil.rmtree(stale, ignore_errors=True)
+        for stale in sorted(out.parent.glob(f".{out.name}.staging-*")):  # left by a killed build
+            if stale.name.endswith("-old") and not out.exists():
+                os.rename(stale, out)  # killed between the two renames of commit(): the previous build is back
+            else:
+                shutil.rmtree(stale, ignore_errors=True)
         # Not tempfile.mkdtemp: its 0700 would become build/'s mode; os.mkdir honours the umask.
         self.root = out.parent / f".{out.name}.staging-{os.getpid()}-{secrets.token_hex(4)}"
         self.root.mkdir()

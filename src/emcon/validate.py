@@ -7,6 +7,7 @@ author can act on, pinned to the line of the offending value.
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -116,9 +117,9 @@ def describe(error: dict) -> str:
     if kind == "extra_forbidden":
         return _unknown_key(str(key))
     if kind == "literal_error":
-        return f"{value!r} is not one of {ctx['expected']}"
+        return f"{value!r} is not one of {ctx['expected']}{_did_you_mean(value, ctx['expected'])}"
     if kind == "union_tag_invalid":
-        return f"{ctx['tag']!r} is not one of {ctx['expected_tags']}"
+        return f"{ctx['tag']!r} is not one of {ctx['expected_tags']}{_did_you_mean(ctx['tag'], ctx['expected_tags'])}"
     if kind == "union_tag_not_found":
         return "missing required key 'type'"
     if kind == "string_pattern_mismatch":
@@ -137,6 +138,12 @@ def describe(error: dict) -> str:
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     return error["msg"]
+
+
+def _did_you_mean(value: Any, expected: str) -> str:
+    """Return ' (did you mean ...?)' for a likely misspelling of one of the quoted choices in expected."""
+    close = difflib.get_close_matches(str(value), re.findall(r"'([^']*)'", expected), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _unknown_key(key: str) -> str:

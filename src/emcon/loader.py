@@ -82,7 +82,7 @@ class _Stop(Exception):
 
 
 def read_document(path: Path, shown: str, inside: Path | None = None) -> tuple[Document | None, list[Problem]]:
-    """Read one YAML file (which must lie inside the folder inside, if given); return its document, or why not."""
+    """Read one YAML file, refusing one that leads out of the folder `inside`; return its document, or why not."""
     refusal = _refusal(path, inside)
     if refusal:
         return None, [Problem(shown, 1, refusal)]

@@ -102,21 +102,35 @@ IMAGE_SIGNATURES = {".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8",), ".jpeg": (b"\
 
 
 def image_problem(path: Path) -> str | None:
-    """Return what keeps a figure file from showing (wrong kind, broken SVG), or None."""
+    """Return what keeps a figure file from showing (wrong kind, broken SVG, a file it reads), or None."""
     suffix = path.suffix.lower()
     if suffix == ".svg":
-        import xml.etree.ElementTree as ElementTree  # expat: no external entities, bounded expansion
-
-        try:
-            root = ElementTree.parse(path).getroot()
-        except ElementTree.ParseError as exc:
-            return f"is not a readable SVG image ({exc})"
-        return None if root.tag in ("svg", "{http://www.w3.org/2000/svg}svg") else "is XML, but not an SVG image"
+        return _svg_problem(path)
     if suffix not in IMAGE_SIGNATURES:
         return "is not an image: use an .svg, .png or .jpg file"
     with path.open("rb") as file:
         start = file.read(8)
     return None if start.startswith(IMAGE_SIGNATURES[suffix]) else f"is not a {suffix[1:].upper()} image"
+
+
+def _svg_problem(path: Path) -> str | None:
+    """Return what is wrong with an SVG figure: it does not parse, is not SVG, or reads another file."""
+    import xml.etree.ElementTree as ElementTree  # expat: no external entities, bounded expansion
+
+    try:
+        root = ElementTree.parse(path).getroot()
+    except ElementTree.ParseError as exc:
+        return f"is not a readable SVG image ({exc})"
+    if root.tag not in ("svg", "{http://www.w3.org/2000/svg}svg"):
+        return "is XML, but not an SVG image"
+    for element in root.iter():
+        texts = [v for k, v in element.attrib.items() if not k.endswith("href")] + [element.text or ""]
+        refs = [v for k, v in element.attrib.items() if k.endswith("href")]
+        refs += [m for text in texts for m in re.findall(r"url\(\s*['\"]?([^'\")]*)", text)]
+        outside = next((ref for ref in refs if not ref.strip().startswith(("#", "data:"))), None)
+        if outside is not None:
+            return f"refers to '{outside}'; a figure holds everything it shows (only #id and data: references)"
+    return None
 
 
 def check_quiz_items(project: Project) -> Iterator[Problem]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import textwrap
 from pathlib import Path
 
@@ -125,3 +127,17 @@ def default_build(tmp_path_factory):
     result = CliRunner().invoke(main, ["build", "--project", str(REPO), "--out", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return out
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Return every path under folder with the sha256 of its bytes (a link: its target), to show it unchanged."""
+    digest = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            digest[rel] = "link:" + os.readlink(path)
+        elif path.is_dir():
+            digest[rel] = "dir"
+        else:
+            digest[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest

@@ -16,18 +16,13 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from conftest import tree_digest
 from emcon.cli import main
 from emcon.errors import BuildError
 from emcon.writer import Staging, build_lock
 
 BASE = Path(__file__).parent / "bad" / "_base"
 MODULE = "content/modules/alpha.yaml"
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    """Return every file under folder with the sha256 of its bytes."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def module(title: str, sections: int = 0) -> str:

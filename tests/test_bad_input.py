@@ -11,7 +11,6 @@ and read the diff before committing it.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
 import subprocess
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import tree_digest
 from emcon import loader
 from emcon.cli import main
 from emcon.project import load_project
@@ -36,20 +36,6 @@ def run_in(project: Path, *args: str):
     """Run the CLI with the project as working folder, as an author would; return the click Result."""
     with contextlib.chdir(project):
         return CliRunner().invoke(main, list(args))
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    """Return every path under folder with the sha256 of its bytes (or of a symlink's target)."""
-    digest = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_symlink():
-            digest[rel] = "link:" + os.readlink(path)
-        elif path.is_dir():
-            digest[rel] = "dir"
-        else:
-            digest[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return digest
 
 
 def error_lines(result) -> list[str]:

@@ -9,7 +9,6 @@ naming what was refused, or the output holds nothing of those files.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import zipfile
@@ -22,6 +21,7 @@ from click.testing import CliRunner
 from lxml import etree
 from pypdf import PdfReader
 
+from conftest import tree_digest
 from emcon.cli import main
 from emcon.errors import BuildError
 from emcon.pdf import RenderError, render_pdf
@@ -240,11 +240,6 @@ def test_elements_weasyprint_does_not_fetch_leave_nothing_in_the_output(element,
 
 
 # ---------------------------------------------------------------- the same through a project's templates
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
 
 @pytest.fixture(scope="module")
 def built_base(tmp_path_factory) -> Path:

@@ -168,6 +168,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
         problem = problem.replace(words, plain)
     if "'\\t'" in problem:
         return Problem(shown, line, "YAML syntax error: a tab character; indent with spaces")
+    if problem == "but found another document":
+        return Problem(shown, line, "YAML syntax error: a second document starts here (---); a file holds one document")
     if exc.context == "while scanning a quoted scalar" and problem == "found the end of the file":
         return Problem(shown, exc.context_mark.line + 1, "YAML syntax error: the quote that opens here is never closed")
     if problem.startswith("expected <block end>"):

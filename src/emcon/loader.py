@@ -161,27 +161,40 @@ class _FastLoader(Composer, CParser or object, SafeConstructor, Resolver):
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
+    """Return PyYAML's complaint in an author's words, at the line the author must look at."""
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
+    start = exc.context_mark.line + 1 if exc.context_mark else line  # where the unclosed thing began
     problem = exc.problem or "invalid YAML"
     for words, plain in SYNTAX_WORDS:
         problem = problem.replace(words, plain)
-    if "'\\t'" in problem:
-        return Problem(shown, line, "YAML syntax error: a tab character; indent with spaces")
-    if problem == "but found another document":
-        return Problem(shown, line, "YAML syntax error: a second document starts here (---); a file holds one document")
-    if exc.context == "while scanning a quoted scalar" and problem == "found the end of the file":
-        return Problem(shown, exc.context_mark.line + 1, "YAML syntax error: the quote that opens here is never closed")
-    if problem.startswith("expected <block end>"):
-        problem = "this line is not indented like the lines above it"
-    elif problem == "mapping values are not allowed here":
-        problem += "; text that holds ': ' must be put in quotes"
-    context = ""
-    if exc.context:
-        # The line where the unclosed thing began is where the author must look.
-        start = exc.context_mark.line + 1 if exc.context_mark else None
-        context = f" ({exc.context}" + (f" that starts at line {start})" if start and start != line else ")")
+    plain = _plain_syntax(problem, exc.context or "")
+    if plain:
+        return Problem(shown, start if plain[0] == "start" else line, f"YAML syntax error: {plain[1]}")
+    context = f" ({exc.context}" + (f" that starts at line {start})" if start != line else ")") if exc.context else ""
     return Problem(shown, line, f"YAML syntax error: {problem}{context}")
+
+
+def _plain_syntax(problem: str, context: str) -> tuple[str, str] | None:
+    """Return ("start" or "here", message) for the mistakes authors make most, or None."""
+    if "'\\t'" in problem:
+        return "here", "a tab character; indent with spaces"
+    if problem == "but found another document":
+        return "here", "a second document starts here (---); a file holds one document"
+    if context == "while scanning a quoted scalar" and problem == "found the end of the file":
+        return "start", "the quote that opens here is never closed"
+    if problem == "could not find expected ':'":
+        return "start", "expected 'key: value' here; a key is followed by a colon and a space"
+    if problem == "expected <block end>, but found '<scalar>'":
+        return "here", "text after the end of a value; a quote inside text ends it early, so write \"it's\""
+    if problem.startswith("expected <block end>"):
+        return "here", "this line is not indented like the lines above it"
+    if problem == "mapping values are not allowed here":
+        return "here", "mapping values are not allowed here; text that holds ': ' must be put in quotes"
+    if problem.endswith("that cannot start any token"):
+        character = problem.split("character ", 1)[1].split(" that", 1)[0]
+        return "here", f"text cannot start with {character}; put the text in quotes"
+    return None
 
 
 class _Converter:

@@ -65,6 +65,9 @@ def load_project(root: Path, sources_dir: Path | None = None) -> tuple[Project |
 def _load_named(folder: Path, cls, kind: str, origins: dict, problems: list[Problem]) -> dict:
     """Load one record per file; the file name is the record's id."""
     records = {}
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml":  # it would be left out unseen
+            problems.append(Problem(shown_path(path), 1, f"content files end in .yaml: rename it {path.stem}.yaml"))
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         doc, found = read_document(path, shown_path(path), inside=folder.parent.parent)  # the project
         problems += found

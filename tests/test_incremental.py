@@ -100,15 +100,25 @@ def test_with_every_kind_an_edit_renders_only_pdfs_of_the_packs_that_include_the
     assert pdfs_with(out, ["basic"]) <= set(report.unchanged)
 
 
+# A project's own briefing template, whole: an edit to it must reach the HTML.
+BRIEFING_TEMPLATE = """\
+<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>{{ pack.title }}</title>
+{{ links.stylesheet("css/print.css") }}{{ links.stylesheet("css/briefing.css") }}</head>
+<body><h1>{{ t.contents }}: {{ pack.title }}</h1></body>
+</html>
+"""
+
+
 @pytest.mark.parametrize("edit", ["css", "imported-css", "strings", "template"])
 def test_editing_the_theme_renders_the_pdfs_again(make_project, tmp_path, edit):
     css = (default_theme_dir() / "css/briefing.css").read_text(encoding="utf-8")
-    template = (default_theme_dir() / "briefing.html").read_text(encoding="utf-8")
     root = make_project({
         "templates/css/briefing.css": '@import "extra.css";\n' + css,
         "templates/css/extra.css": "h1 { letter-spacing: 0; }\n",
         "templates/strings/en.yaml": "contents: Contents\n",
-        "templates/briefing.html": template,
+        "templates/briefing.html": BRIEFING_TEMPLATE,
     })
     out = tmp_path / "out"
     rebuild(root, out)
@@ -116,7 +126,7 @@ def test_editing_the_theme_renders_the_pdfs_again(make_project, tmp_path, edit):
         "css": ("templates/css/briefing.css", '@import "extra.css";\n' + css + "\nh2 { letter-spacing: 0.01em; }\n"),
         "imported-css": ("templates/css/extra.css", "h1 { letter-spacing: 0.01em; }\n"),
         "strings": ("templates/strings/en.yaml", "contents: Table of contents\n"),
-        "template": ("templates/briefing.html", template + "<!-- edited -->\n"),
+        "template": ("templates/briefing.html", BRIEFING_TEMPLATE.replace("</h1>", "</h1><p>Edited.</p>")),
     }[edit]
     (root / path).write_text(text, encoding="utf-8")
     assert rebuild(root, out).rendered == ["basic/briefing.pdf"]

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from . import markdown
 from .errors import Problem
+from .lint import lint_project
+from .loader import loc_text
 from .model import Matching, Module, MultipleResponse, Pack, SingleChoice, letters
 
 if TYPE_CHECKING:
@@ -28,8 +30,6 @@ def check_project(project: Project, sources_dir: Path | None = None) -> list[Pro
         problems += check(project)
     if sources_dir is not None:
         problems += check_quotes(project, sources_dir)
-    from .lint import lint_project  # here, as lint uses this module's helpers
-
     problems += lint_project(project)
     return problems
 
@@ -74,7 +74,7 @@ def _module_references(project: Project, module: Module) -> Iterator[Problem]:
     ]
     for loc, kind, ident, known in refs:
         if ident not in known and kind not in project.unread:
-            yield project.problem("module", module.id, loc, f"{_loc_text(loc)}: " + _unknown(kind, ident, known))
+            yield project.problem("module", module.id, loc, f"{loc_text(loc)}: " + _unknown(kind, ident, known))
     for i, section in enumerate(module.sections):
         if section.figure:
             yield from _figure_problems(project, module, i, section.figure.file)
@@ -83,7 +83,7 @@ def _module_references(project: Project, module: Module) -> Iterator[Problem]:
 def _figure_problems(project: Project, module: Module, index: int, ref: str) -> Iterator[Problem]:
     """A figure must be a file inside content/, never outside it or on the network."""
     loc = ("sections", index, "figure", "file")
-    where = f"{_loc_text(loc)}: "
+    where = f"{loc_text(loc)}: "
     if re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I) or ref.startswith(("/", "\\")):
         yield project.problem("module", module.id, loc, where + f"'{ref}' must be a path inside content/, not a URL or absolute path")
         return
@@ -143,7 +143,7 @@ def check_quiz_items(project: Project) -> Iterator[Problem]:
                 yield project.problem("module", module.id, where("id"), f"quiz[{i}].id: '{item.id}' is already used in module '{first[item.id]}'")
             first.setdefault(item.id, module.id)
             for loc, message in _item_problems(item):
-                yield project.problem("module", module.id, where(*loc), f"{_loc_text(where(*loc))}: {message}")
+                yield project.problem("module", module.id, where(*loc), f"{loc_text(where(*loc))}: {message}")
 
 
 def _item_problems(item) -> Iterator[tuple[tuple, str]]:
@@ -247,7 +247,7 @@ def check_links(project: Project) -> Iterator[Problem]:
         for loc, text in _texts(record.model_dump(), ()):
             for url in markdown.dropped_links(text):
                 message = f"link '{url}' is left out: links go to http:, https:, mailto: or #anchor addresses"
-                yield project.problem(kind, ident, loc, f"{_loc_text(loc)}: {message}", "warning")
+                yield project.problem(kind, ident, loc, f"{loc_text(loc)}: {message}", "warning")
 
 
 def _texts(value, loc: tuple) -> Iterator[tuple[tuple, str]]:
@@ -283,11 +283,5 @@ def check_quotes(project: Project, sources_dir: Path) -> Iterator[Problem]:
             text = texts.get(quote.source)
             if text is not None and fold_whitespace(quote.text) not in text:
                 loc = ("quotes", i, "text")
-                yield project.problem("module", module.id, loc, f"{_loc_text(loc)}: quote not found verbatim in source '{quote.source}'")
+                yield project.problem("module", module.id, loc, f"{loc_text(loc)}: quote not found verbatim in source '{quote.source}'")
 
-
-def _loc_text(loc: tuple) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return text.lstrip(".")

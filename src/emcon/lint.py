@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from .checks import _loc_text
 from .errors import Problem
+from .loader import loc_text
 from .model import Module
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def lint_objectives(project: Project) -> Iterator[Problem]:
                 loc = ("objectives", i, "action")
                 suggested = ", ".join(BLOOM_VERBS[objective.bloom])
                 message = (
-                    f"{_loc_text(loc)}: '{verb}' cannot be observed or measured; "
+                    f"{loc_text(loc)}: '{verb}' cannot be observed or measured; "
                     f"for bloom '{objective.bloom}' start with a verb such as {suggested}"
                 )
                 yield project.problem("module", module.id, loc, message, "warning")

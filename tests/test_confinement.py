@@ -292,8 +292,8 @@ def test_a_stylesheet_override_cannot_read_outside_the_project(route, project):
 ])
 def test_a_template_override_cannot_read_outside_the_project(tag, project):
     (project / "templates").mkdir()
-    default = (Theme(None).find("briefing.html")).read_text(encoding="utf-8")
-    (project / "templates/briefing.html").write_text(default.replace("</body>", tag + "\n</body>"), encoding="utf-8")
+    page = '<!DOCTYPE html>\n<html lang="en"><head><title>{{ pack.title }}</title></head>\n<body><p>Hello</p>'
+    (project / "templates/briefing.html").write_text(f"{page}\n{tag}\n</body></html>\n", encoding="utf-8")
     build_refused(project, "briefing-pdf",
                   "basic/briefing.pdf: PDF rendering failed: refused to read /etc/passwd: it is outside the project")
 

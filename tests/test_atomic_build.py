@@ -167,3 +167,11 @@ def test_an_empty_folder_or_an_earlier_build_may_be_the_output(project):
     assert build(project, "--only", "briefing-html", "--out", str(project / "empty")).exit_code == 0
     assert build(project, "--only", "briefing-html", "--out", str(project / "empty")).exit_code == 0
     assert (project / "empty/basic/briefing.html").is_file()
+
+
+def test_a_build_of_a_project_without_packs_can_be_built_again(project):
+    shutil.rmtree(project / "content/packs")
+    assert build(project, "--only", "briefing-html").exit_code == 0  # build/ holds no pack folder, only the stamp
+    (project / "content/glossary.yaml").write_text((project / "content/glossary.yaml").read_text() + "\n")
+    result = build(project, "--only", "briefing-html")
+    assert result.exit_code == 0, result.output

@@ -25,13 +25,11 @@ from typing import TYPE_CHECKING
 from .errors import BuildError
 from .fingerprint import inputs_digest
 from .theme import Theme, default_theme_dir
-from .writer import MANIFEST, Staging, build_lock, manifest_bytes, read_manifest, sha256
+from .writer import MANIFEST, STAMP, Staging, build_lock, manifest_bytes, read_manifest, sha256
 
 if TYPE_CHECKING:
     from .outputs import Output, PdfJob
     from .project import Project
-
-STAMP = ".emcon-build.json"  # in the output folder: what the build was made from, and what it holds
 
 
 @dataclass

@@ -23,6 +23,7 @@ from pathlib import Path
 from .errors import BuildError
 
 MANIFEST = "manifest.json"
+STAMP = ".emcon-build.json"  # in the output folder: what the build was made from, and what it holds
 RENAME_EXCHANGE = 2  # renameat2 flag: swap two paths in one step
 
 
@@ -53,7 +54,8 @@ def check_replaceable(out: Path) -> None:
     if not out.is_dir():
         raise BuildError(f"{out} is a file; the output must be a folder")
     entries = list(out.iterdir())
-    earlier_build = any((e / MANIFEST).is_file() for e in entries if e.is_dir()) and not (out / "content").exists()
+    marked = (out / STAMP).is_file() or any((e / MANIFEST).is_file() for e in entries if e.is_dir())
+    earlier_build = marked and not (out / "content").exists()
     if entries and not earlier_build:
         raise BuildError(
             f"{out} holds files that are not an emcon build; a build replaces its whole output folder, "

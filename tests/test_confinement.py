@@ -313,6 +313,17 @@ def test_a_theme_file_that_links_out_of_the_project_is_refused(link, template, p
     build_refused(project, "briefing-html", message)
 
 
+@pytest.mark.parametrize("expression, unsafe", [
+    ("links.__init__.__globals__", "access to attribute '__init__' of 'Links' object is unsafe."),
+    ("''.__class__.__mro__", "access to attribute '__class__' of 'str' object is unsafe."),
+    ("pack.__class__.__subclasses__()", "access to attribute '__class__' of 'Pack' object is unsafe."),
+])
+def test_a_template_override_cannot_reach_python_internals(expression, unsafe, project):
+    (project / "templates").mkdir()
+    (project / "templates/briefing.html").write_text(f"<p>\n{{{{ {expression} }}}}\n</p>\n", encoding="utf-8")
+    build_refused(project, "briefing-html", f"error: {project}/templates/briefing.html:2: template error: {unsafe}")
+
+
 def test_no_passwd_line_in_any_output(hostile_build, built_base):
     for folder in (hostile_build, built_base / "build"):
         for path in folder.rglob("*"):

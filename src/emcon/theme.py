@@ -48,12 +48,14 @@ class Theme:
     def env(self):
         """Return the Jinja environment (a jinja2.Environment), made once per theme."""
         import jinja2
+        from jinja2.sandbox import SandboxedEnvironment
 
         from . import markdown
 
         loaders = [_confined_loader(d) for d in self.search_path]
         default = jinja2.PrefixLoader({"!default": _confined_loader(self.default_dir)}, delimiter="/")
-        env = jinja2.Environment(
+        # Sandboxed: a project's override templates may not reach Python internals.
+        env = SandboxedEnvironment(
             loader=jinja2.ChoiceLoader([default, *loaders]),
             autoescape=jinja2.select_autoescape(("html", "xml", "svg"), default_for_string=True),
             undefined=jinja2.StrictUndefined,

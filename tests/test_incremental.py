@@ -225,3 +225,18 @@ def test_a_build_of_some_kinds_renders_no_template_of_the_others(make_project, r
     result = CliRunner().invoke(main, ["build", "--project", str(root), "--only", "slides-pdf"])
     assert result.exit_code == 1
     assert "no_such_variable" in result.output
+
+
+def test_a_pack_whose_modules_did_not_change_is_taken_whole_from_the_previous_build(make_project, tmp_path):
+    # Not even its HTML is rendered again: its files are the previous build's (hard links, same inodes).
+    root, out = make_project(THREE_PACKS), tmp_path / "out"
+    kinds = {"briefing-pdf", "briefing-html"}
+    first = rebuild(root, out, only=kinds)
+    inodes = {path: (out / path).stat().st_ino for path in ("basic/briefing.html", "both/briefing.html")}
+    edit_beta(root)
+    report = rebuild(root, out, only=kinds)
+    assert sorted(report.rendered) == ["both/briefing.pdf", "second/briefing.pdf"]
+    assert (out / "basic/briefing.html").stat().st_ino == inodes["basic/briefing.html"]
+    assert (out / "both/briefing.html").stat().st_ino != inodes["both/briefing.html"]
+    assert (report.files, report.pages) == (first.files, first.pages)
+    assert sorted(report.unchanged) == ["basic/briefing.pdf"]

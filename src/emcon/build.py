@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import BuildError
-from .fingerprint import inputs_digest
+from .fingerprint import inputs_digest, pack_digest
 from .theme import Theme, default_theme_dir
 from .writer import MANIFEST, STAMP, Staging, build_lock, manifest_bytes, read_manifest, sha256
 
@@ -68,10 +68,7 @@ def build_inputs(project_dir: Path, pack_ids: tuple[str, ...], only: set[str] | 
 def previous_report(out: Path, inputs: str | None) -> BuildReport | None:
     """Return the previous build's report if it was made from the same inputs and is intact."""
     started = time.perf_counter()
-    try:
-        stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    stamp = _read_stamp(out)
     if inputs is None or stamp.get("inputs") != inputs or not _intact(out, stamp.get("sizes", {})):
         return None
     report = BuildReport(unchanged=stamp["pdfs"], files=stamp["files"], pages=stamp["pages"], up_to_date=True)
@@ -124,19 +121,57 @@ def build(
     inputs = inputs or build_inputs(project.root, pack_ids, only)
     theme = Theme(project.root / "templates")
     packs = select_packs(project, pack_ids)
-    planned = [_Planned(p, o) for p in packs for o in plan_pack(project, p, theme, only)]
+    stamp = _read_stamp(out)
+    keys = {p: _pack_key(project, p, only) for p in packs}
+    changed = [p for p in packs if not _pack_unchanged(out, p, keys[p], stamp)]
+    planned = [_Planned(p, o) for p in changed for o in plan_pack(project, p, theme, only)]
     report = BuildReport()
     with build_lock(out):
         staging = Staging(out)
         try:
-            _write_build(staging, out, packs, planned, only, jobs, progress, report, theme)
-            staging.write(STAMP, _stamp_bytes(staging.root, inputs, report))
+            _write_build(staging, out, changed, planned, only, jobs, progress, report, theme)
+            _report_unchanged_packs(report, out, [p for p in packs if p not in changed], only)
+            kept = {p: k for p, k in stamp.get("packs", {}).items() if (staging.root / p).is_dir()}
+            staging.write(STAMP, _stamp_bytes(staging.root, inputs, report, kept | keys))
             staging.commit()
         except BaseException:
             staging.discard()
             raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _read_stamp(out: Path) -> dict:
+    """Return the stamp of the previous build ({} if none or unreadable)."""
+    try:
+        stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stamp if isinstance(stamp, dict) else {}
+
+
+def _pack_key(project: Project, pack_id: str, only: set[str] | None) -> str:
+    """Return a digest of everything the pack's outputs are made from."""
+    options = {"only": sorted(only) if only else None}
+    modules = list(project.curriculum.packs[pack_id].modules)
+    return pack_digest(project.root, default_theme_dir(), options, pack_id, modules)
+
+
+def _pack_unchanged(out: Path, pack_id: str, key: str, stamp: dict) -> bool:
+    """Tell whether the previous build holds this pack, made from the same inputs and intact."""
+    if stamp.get("packs", {}).get(pack_id) != key or not (out / pack_id / MANIFEST).is_file():
+        return False
+    sizes = stamp.get("sizes", {})
+    return _intact(out, {path: size for path, size in sizes.items() if path.startswith(f"{pack_id}/")})
+
+
+def _report_unchanged_packs(report: BuildReport, out: Path, pack_ids: list[str], only: set[str] | None) -> None:
+    """Count the outputs of packs taken whole from the previous build (by _keep_other_packs)."""
+    for pack_id in pack_ids:
+        entries = [e for e in read_manifest(out / pack_id).values() if only is None or e.get("kind") in only]
+        report.files += len(entries)
+        report.pages += sum(e.get("pages") or 0 for e in entries)
+        report.unchanged += [f"{pack_id}/{e['path']}" for e in entries if "key" in e]
 
 
 def _write_build(staging, out, packs, planned, only, jobs, progress, report, theme) -> None:
@@ -267,11 +302,12 @@ def _layout(name: str, html: str, base_url: str, roots: list[Path]) -> tuple[byt
         raise BuildError(f"{name}: PDF rendering failed: {exc}") from None
 
 
-def _stamp_bytes(root: Path, inputs: str | None, report: BuildReport) -> bytes:
-    """Return the stamp of a staged build: its inputs, its report, and the size of every file."""
+def _stamp_bytes(root: Path, inputs: str | None, report: BuildReport, pack_keys: dict[str, str]) -> bytes:
+    """Return the stamp of a staged build: its inputs and each pack's, its report, and the size of every file."""
     files = sorted(p for p in root.rglob("*") if p.is_file())
     stamp = {
         "inputs": inputs,
+        "packs": dict(sorted(pack_keys.items())),
         "pdfs": sorted(report.rendered + report.unchanged),
         "files": report.files,
         "pages": report.pages,

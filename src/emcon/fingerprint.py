@@ -57,10 +57,37 @@ def inputs_digest(project_dir: Path, theme_dir: Path, options: dict) -> str | No
     if not (root / "content").is_dir():
         return None
     digest = hashlib.sha256(f"{toolchain()}\0{json.dumps(options, sort_keys=True)}\0".encode())
-    folders = [root / name for name in INPUT_FOLDERS] + [theme_dir]
-    for number, folder in enumerate(folders):
-        for path in sorted(p for p in folder.rglob("*") if not p.is_dir()) if folder.is_dir() else []:
-            digest.update(f"{number}\0{path.relative_to(folder).as_posix()}\0".encode())
-            # A broken link or a pipe is counted too: loading it is an error the build must report.
-            digest.update(file_digest(path) if path.is_file() else b"not a file")
+    for number, folder in enumerate([root / name for name in INPUT_FOLDERS] + [theme_dir]):
+        _add_folder(digest, str(number), folder)
     return digest.hexdigest()
+
+
+def pack_digest(root: Path, theme_dir: Path, options: dict, pack_id: str, module_ids: list[str]) -> str:
+    """Return a digest of what one pack's outputs are made from.
+
+    That is its own file and its modules' files, every other content file but
+    modules and packs (sources, glossary, figures), the themes and the options:
+    a renderer sees no other module or pack.
+    """
+    content = root / "content"
+    digest = hashlib.sha256(f"{toolchain()}\0{json.dumps(options, sort_keys=True)}\0".encode())
+    own = [content / "packs" / f"{pack_id}.yaml"] + [content / "modules" / f"{m}.yaml" for m in module_ids]
+    for path in own:
+        _add_file(digest, "own", path, content)
+    records = (content / "modules", content / "packs")
+    for number, folder in enumerate([content, root / "templates", theme_dir]):
+        _add_folder(digest, str(number), folder, skip=records)
+    return digest.hexdigest()
+
+
+def _add_folder(digest, label: str, folder: Path, skip: tuple[Path, ...] = ()) -> None:
+    """Add every file under folder, but those under skip, with its path to digest."""
+    for path in sorted(p for p in folder.rglob("*") if not p.is_dir()) if folder.is_dir() else []:
+        if not any(path.is_relative_to(s) for s in skip):
+            _add_file(digest, label, path, folder)
+
+
+def _add_file(digest, label: str, path: Path, folder: Path) -> None:
+    digest.update(f"{label}\0{path.relative_to(folder).as_posix()}\0".encode())
+    # A broken link or a pipe is counted too: loading it is an error the build must report.
+    digest.update(file_digest(path) if path.is_file() else b"not a file")

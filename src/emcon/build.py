@@ -3,11 +3,13 @@
 Gather, then write: everything is rendered into memory and a staging folder
 first; the output folder changes only when the whole build has succeeded.
 
-Three levels keep rebuilds fast. A build whose inputs (every project and theme
+Four levels keep rebuilds fast. A build whose inputs (every project and theme
 file, the options, emcon's code) are all unchanged is answered from a stamp in
-the output folder without loading anything. Otherwise every output is rendered
-to HTML again, but a PDF whose own key is unchanged is taken from the previous
-build. The PDFs left are laid out in worker processes.
+the output folder without loading anything. Otherwise the content is loaded and
+checked, and a pack whose own inputs are unchanged is taken whole from the
+previous build. The other packs are rendered again, but a PDF's HTML only when
+its kind is built, and a PDF whose key is unchanged is reused. The PDFs left are
+laid out in worker processes.
 """
 
 from __future__ import annotations

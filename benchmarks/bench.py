@@ -90,10 +90,17 @@ def freeze_emcon(work: Path) -> None:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=lambda s: [int(n) for n in s.split(",")], default=[20, 200],
-                        help="module counts, comma-separated [20,200]")
-    parser.add_argument("--kinds", help="PDF kinds to build, comma-separated, or 'all' [briefing-pdf,card-pdf]; "
-                        "every kind that is not a PDF is always built")
+    parser.add_argument(
+        "--sizes",
+        type=lambda s: [int(n) for n in s.split(",")],
+        default=[20, 200],
+        help="module counts, comma-separated [20,200]",
+    )
+    parser.add_argument(
+        "--kinds",
+        help="PDF kinds to build, comma-separated, or 'all' [briefing-pdf,card-pdf]; "
+        "every kind that is not a PDF is always built",
+    )
     return parser.parse_args()
 
 
@@ -131,7 +138,7 @@ def write_curriculum(project: Path, size: int) -> None:
         dump(content / "modules" / f"{ident}.yaml", module)
     packs = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((CONTENT / "packs").glob("*.yaml"))]
     for n, start in enumerate(range(0, size, PACK_SIZE)):
-        chosen = ids[start:start + PACK_SIZE]
+        chosen = ids[start : start + PACK_SIZE]
         pack = copy.deepcopy(packs[n % len(packs)])
         steps = sum(s["minutes"] for s in pack.get("opening", []) + pack.get("closing", []))
         pack["id"], pack["title"], pack["modules"] = f"pack-{n:03d}", f"{pack['title']} ({n + 1})", chosen
@@ -208,14 +215,18 @@ def measure(args: list[str]) -> dict:
 
 def print_table(rows: list[dict], kinds: list[str], load: tuple[float, float], total: float) -> None:
     """Print the measurements, then every target with its measured value."""
-    print(f"\nemcon benchmark: {os.cpu_count()} cores, load average {load[0]:.1f} at the start, {load[1]:.1f} at the end")
+    print(
+        f"\nemcon benchmark: {os.cpu_count()} cores, load average {load[0]:.1f} at the start, {load[1]:.1f} at the end"
+    )
     print(f"kinds built: {', '.join(kinds)}\n")
     print("| modules | step | seconds | CPU seconds | PDFs laid out | pages | s/page | peak MiB |")
     print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         per_page = f"{r['seconds'] / r['pages']:.3f}" if r["step"].startswith(("full", "WeasyPrint")) else "-"
-        print(f"| {r['size']} | {r['step']} | {r['seconds']:.2f} | {r['cpu']:.2f} | {r['pdfs']} | {r['pages']} "
-              f"| {per_page} | {r['peak'] / 2**20:.0f} |")
+        print(
+            f"| {r['size']} | {r['step']} | {r['seconds']:.2f} | {r['cpu']:.2f} | {r['pdfs']} | {r['pages']} "
+            f"| {per_page} | {r['peak'] / 2**20:.0f} |"
+        )
     print()
     steps = {(r["size"], r["step"]): r for r in rows}
     sizes = sorted({r["size"] for r in rows})
@@ -230,14 +241,21 @@ def print_table(rows: list[dict], kinds: list[str], load: tuple[float, float], t
         target(f"{size} modules: no-op seconds", noop["seconds"], "< 0.5", noop["seconds"] < 0.5)
         ratio = noop["seconds"] / two["seconds"]
         target(f"{size} modules: no-op / full -j2", ratio, "< 0.03", ratio < 0.03)
-        print(f"  {size} modules: one module edited ({module_ids(size)[0]}, in pack-000 only): {edit['pdfs']} of "
-              f"{two['pdfs']} PDFs laid out again, in {edit['seconds']:.2f}s: {', '.join(edit['laid_out'])}")
+        print(
+            f"  {size} modules: one module edited ({module_ids(size)[0]}, in pack-000 only): {edit['pdfs']} of "
+            f"{two['pdfs']} PDFs laid out again, in {edit['seconds']:.2f}s: {', '.join(edit['laid_out'])}"
+        )
     if len(sizes) >= 2:
         small, large = steps[sizes[0], "full build -j1"], steps[sizes[-1], "full build -j1"]
         per_page = {key: (large[key] / large["pages"]) / (small[key] / small["pages"]) for key in ("seconds", "cpu")}
         ratio = per_page["seconds"]
-        target(f"s/page of full -j1, {sizes[-1]} / {sizes[0]} modules", ratio, "0.90-1.10", 0.90 <= ratio <= 1.10,
-               f"CPU: {per_page['cpu']:.3f}")
+        target(
+            f"s/page of full -j1, {sizes[-1]} / {sizes[0]} modules",
+            ratio,
+            "0.90-1.10",
+            0.90 <= ratio <= 1.10,
+            f"CPU: {per_page['cpu']:.3f}",
+        )
     peak = max(r["peak"] for r in rows) / GIB
     target("peak memory of any one process, GiB", peak, "< 1", peak < 1)
     print(f"\nthe benchmark took {total:.0f}s")

@@ -80,13 +80,19 @@ def test_module_in_no_pack_unused_term_and_missing_explanation(make_project, run
     ]
 
 
-@pytest.mark.parametrize("minutes, key_points, message", [
-    # the minimal module's text is 182 words: a 60-minute lesson needs a quarter of 60 x 130 words
-    (60, 1, "minutes: 60, but its text has only 182 words (at least 1950 expected); "
-            "add teaching text or lower minutes"),
-    # 45 key points of 2 words make 270: more than twice what one minute holds (260)
-    (1, 45, "minutes: 1, but its text has 270 words (at most 260 expected); shorten it, split it or raise minutes"),
-])
+@pytest.mark.parametrize(
+    "minutes, key_points, message",
+    [
+        # the minimal module's text is 182 words: a 60-minute lesson needs a quarter of 60 x 130 words
+        (
+            60,
+            1,
+            "minutes: 60, but its text has only 182 words (at least 1950 expected); add teaching text or lower minutes",
+        ),
+        # 45 key points of 2 words make 270: more than twice what one minute holds (260)
+        (1, 45, "minutes: 1, but its text has 270 words (at most 260 expected); shorten it, split it or raise minutes"),
+    ],
+)
 def test_module_far_too_short_or_long_for_its_minutes(make_project, run, minutes, key_points, message):
     module = MODULE.replace("minutes: 5", f"minutes: {minutes}")
     module = module.replace("key_points: [Phones emit.]", f"key_points: [{', '.join(['Phones emit.'] * key_points)}]")
@@ -111,7 +117,8 @@ def test_check_json_carries_every_problem_sorted(make_project, run):
     assert document["summary"] == "2 errors, 0 warnings"
     problems = document["problems"]
     assert [(p["path"].rsplit("/", 1)[-1], p["line"], p["severity"]) for p in problems] == [
-        ("alpha.yaml", 5, "error"), ("zeta.yaml", 2, "error"),
+        ("alpha.yaml", 5, "error"),
+        ("zeta.yaml", 2, "error"),
     ]
     assert problems[0]["message"] == "minutes: expected a whole number, got text ('five')"
     assert problems == sorted(problems, key=lambda p: (p["path"], p["line"]))
@@ -212,8 +219,12 @@ def test_init_makes_a_curriculum_that_checks_clean_and_builds(tmp_path, run):
     result = run("init", folder)
     assert result.exit_code == 0, result.output
     assert (folder / "templates/README.md").is_file() and (folder / ".gitignore").read_text() == "build/\n"
-    for name, kind in (("content/modules/phones-in-a-group.yaml", "module"), ("content/packs/first-pack.yaml", "pack"),
-                       ("content/sources.yaml", "sources"), ("content/glossary.yaml", "glossary")):
+    for name, kind in (
+        ("content/modules/phones-in-a-group.yaml", "module"),
+        ("content/packs/first-pack.yaml", "pack"),
+        ("content/sources.yaml", "sources"),
+        ("content/glossary.yaml", "glossary"),
+    ):
         text = (folder / name).read_text(encoding="utf-8")
         schema = json.loads(((folder / name).parent / text.splitlines()[0].split("$schema=")[1]).read_text())
         assert schema["title"] == f"emcon {kind}"  # the editor's line points at the right schema

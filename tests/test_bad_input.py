@@ -121,13 +121,15 @@ def test_local_copies_of_sources_are_read_as_utf8_from_the_sources_folder_only(p
     (project / "copies").mkdir()
     (project / "copies/src.txt").write_bytes("every time you press a button, caf\xe9".encode("latin-1"))
     result = run_in(project, "check", "--sources", "copies")
-    assert error_lines(result) == ["content/sources.yaml:6: file: copies/src.txt: byte 0xe9 is not valid UTF-8; "
-                                   "save the file as UTF-8"]
+    assert error_lines(result) == [
+        "content/sources.yaml:6: file: copies/src.txt: byte 0xe9 is not valid UTF-8; save the file as UTF-8"
+    ]
     sources = project / "content/sources.yaml"
     sources.write_text(sources.read_text().replace("file: src.txt", "file: ../content/glossary.yaml"))
     result = run_in(project, "check", "--sources", "copies")
-    assert error_lines(result) == ["content/sources.yaml:6: source 'src': local copy ../content/glossary.yaml "
-                                   "not found in copies"]
+    assert error_lines(result) == [
+        "content/sources.yaml:6: source 'src': local copy ../content/glossary.yaml not found in copies"
+    ]
 
 
 def test_oversized_file_is_refused(project):

@@ -14,15 +14,36 @@ from pypdf import PdfReader
 from conftest import PACK
 
 PACKS = ["civilian-frontline", "leader-brief", "soldier-basic"]
-SHIPPED_FONTS = {"NotoSans", "NotoSans-Bold", "NotoSans-Italic", "NotoSans-BoldItalic", "NotoSerif", "NotoSerif-Bold",
-                 "NotoSerif-Italic", "NotoSansSymbols2", "NotoSansSymbols2-Bold"}
-LOADING_ATTRIBUTES = {("img", "src"), ("link", "href"), ("script", "src"), ("source", "src"), ("iframe", "src"),
-                      ("object", "data"), ("embed", "src"), ("audio", "src"), ("video", "src")}
+SHIPPED_FONTS = {
+    "NotoSans",
+    "NotoSans-Bold",
+    "NotoSans-Italic",
+    "NotoSans-BoldItalic",
+    "NotoSerif",
+    "NotoSerif-Bold",
+    "NotoSerif-Italic",
+    "NotoSansSymbols2",
+    "NotoSansSymbols2-Bold",
+}
+LOADING_ATTRIBUTES = {
+    ("img", "src"),
+    ("link", "href"),
+    ("script", "src"),
+    ("source", "src"),
+    ("iframe", "src"),
+    ("object", "data"),
+    ("embed", "src"),
+    ("audio", "src"),
+    ("video", "src"),
+}
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +62,16 @@ def test_every_page_has_banners_and_page_x_of_y(briefing):
 
 def test_cover_contents_modules_glossary_sources_in_order(briefing):
     text = "\n".join(p.extract_text() for p in briefing.pages)
-    order = ["Emissions discipline", "DISTRIBUTION A", "Contents", "Learning objectives", "Key points",
-             "Glossary", "Sources", "Russians blame phones for deadly Ukraine hit"]
+    order = [
+        "Emissions discipline",
+        "DISTRIBUTION A",
+        "Contents",
+        "Learning objectives",
+        "Key points",
+        "Glossary",
+        "Sources",
+        "Russians blame phones for deadly Ukraine hit",
+    ]
     position = 0
     for word in order:
         found = text.find(word, position)
@@ -76,9 +105,15 @@ def test_every_pdf_embeds_only_the_shipped_fonts(default_build):
     assert len(pdfs) >= 3 * 5
     for path in pdfs:
         names = pdf_fonts(PdfReader(path))
-        normalized = {n.replace("Noto-Sans-Symbols2", "NotoSansSymbols2").replace("Noto-Sans", "NotoSans")
-                      .replace("Noto-Serif", "NotoSerif") for n in names}
-        assert normalized and normalized <= SHIPPED_FONTS, f"{path.relative_to(default_build)}: {normalized - SHIPPED_FONTS}"
+        normalized = {
+            n.replace("Noto-Sans-Symbols2", "NotoSansSymbols2")
+            .replace("Noto-Sans", "NotoSans")
+            .replace("Noto-Serif", "NotoSerif")
+            for n in names
+        }
+        assert normalized and normalized <= SHIPPED_FONTS, (
+            f"{path.relative_to(default_build)}: {normalized - SHIPPED_FONTS}"
+        )
 
 
 def test_pdf_is_tagged_with_title_and_language(briefing):
@@ -101,7 +136,7 @@ class _Collector(HTMLParser):
         self.tags.append(tag)
         if tag == "html":
             self.lang = attrs.get("lang")
-        for (t, attr) in LOADING_ATTRIBUTES:
+        for t, attr in LOADING_ATTRIBUTES:
             if tag == t and attrs.get(attr):
                 self.references.append((tag, attr, attrs[attr]))
         if tag == "a" and attrs.get("href"):
@@ -159,7 +194,12 @@ def test_index_links_every_pack(default_build):
 def test_two_builds_give_identical_bytes(make_project, run, tmp_path):
     root = make_project({"content/src.txt": "every time you press a button"})
     for out in ("one", "two"):
-        assert run("build", "--project", root, "--out", tmp_path / out, "--only", "briefing-pdf", "--only", "briefing-html").exit_code == 0
+        assert (
+            run(
+                "build", "--project", root, "--out", tmp_path / out, "--only", "briefing-pdf", "--only", "briefing-html"
+            ).exit_code
+            == 0
+        )
     assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
 
 

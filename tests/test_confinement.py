@@ -32,7 +32,7 @@ PASSWD_LINE = b"root:x:0:0"
 SECRET = "SECRET-OUTSIDE-THE-PROJECT"
 HOSTILE = {
     "template": "{{ 7*7 }} {% if true %}evaluated{% endif %} {# hidden #}",
-    "html": "<b>bold</b> <img src=x onerror=alert(1)> <iframe src=\"file:///etc/passwd\"></iframe>",
+    "html": '<b>bold</b> <img src=x onerror=alert(1)> <iframe src="file:///etc/passwd"></iframe>',
     "script": "<script>alert(1)</script>",
 }
 PROMPT = "Pick one <script>alert(6)</script> {{ 7*7 }} ]]>"
@@ -47,7 +47,7 @@ def hostile_module() -> str:
         "      A phone talks to towers.\n": (
             "      A phone talks to towers.\n\n"
             f"      {HOSTILE['script']}\n\n"
-            "      <div onclick=\"alert(2)\">raw block</div>\n\n"
+            '      <div onclick="alert(2)">raw block</div>\n\n'
             "      [run me](javascript:alert(3)) [run me too](JaVaScRiPt:alert(4)) <javascript:alert(5)>\n"
             "      [local](file:///etc/passwd) [web](https://example.org/) ![pic](file:///etc/passwd)\n"
         ),
@@ -159,7 +159,8 @@ def test_hostile_text_is_printed_literally_in_pdf(hostile_build):
     assert '<div onclick="alert(2)">raw block</div>' in text
     uris = [
         str(annot.get_object().get("/A", {}).get("/URI", ""))
-        for page in reader.pages for annot in page.get("/Annots", []) or []
+        for page in reader.pages
+        for annot in page.get("/Annots", []) or []
     ]
     assert "https://example.org/" in uris
     assert not [u for u in uris if u.lower().startswith(("javascript:", "file:"))], uris
@@ -171,13 +172,13 @@ def test_hostile_text_is_printed_literally_in_pdf(hostile_build):
 ROUTES = {
     "img": '<img src="{url}" alt="x">',
     "css-url": '<div style="background: url({url})">x</div>',
-    "css-content": '<style>p::before {{ content: url({url}) }}</style><p>x</p>',
+    "css-content": "<style>p::before {{ content: url({url}) }}</style><p>x</p>",
     "list-style-image": '<ul style="list-style-image: url({url})"><li>x</li></ul>',
     "@import": '<style>@import url("{url}");</style>',
     "link-stylesheet": '<link rel="stylesheet" href="{url}">',
     "link-attachment": '<link rel="attachment" href="{url}">',
     "a-attachment": '<a rel="attachment" href="{url}">x</a>',
-    "@font-face": '<style>@font-face {{ font-family: X; src: url({url}) }} p {{ font-family: X }}</style><p>x</p>',
+    "@font-face": "<style>@font-face {{ font-family: X; src: url({url}) }} p {{ font-family: X }}</style><p>x</p>",
     "object": '<object data="{url}"></object>',
     "embed": '<embed src="{url}">',
 }
@@ -219,18 +220,22 @@ def test_the_same_routes_do_read_files_inside_the_project(confined_root):
     """The refusals above are the fetcher's doing: a file inside the project is read through a route."""
     root, _, _ = confined_root
     (root / "note.txt").write_text("INSIDE-THE-PROJECT")
-    data, _ = render_pdf(page_with(ROUTES["link-attachment"].format(url=(root / "note.txt").as_uri())),
-                         root.as_uri() + "/", [root])
+    data, _ = render_pdf(
+        page_with(ROUTES["link-attachment"].format(url=(root / "note.txt").as_uri())), root.as_uri() + "/", [root]
+    )
     assert b"INSIDE-THE-PROJECT" in pdf_bytes_inflated(data)
 
 
-@pytest.mark.parametrize("element", [
-    '<iframe src="file:///etc/passwd"></iframe>',
-    '<video poster="file:///etc/passwd"></video>',
-    '<a href="file:///etc/passwd">link</a>',
-    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">'
-    '<image xlink:href="file:///etc/passwd" width="10" height="10"/></svg>',
-])
+@pytest.mark.parametrize(
+    "element",
+    [
+        '<iframe src="file:///etc/passwd"></iframe>',
+        '<video poster="file:///etc/passwd"></video>',
+        '<a href="file:///etc/passwd">link</a>',
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">'
+        '<image xlink:href="file:///etc/passwd" width="10" height="10"/></svg>',
+    ],
+)
 def test_elements_weasyprint_does_not_fetch_leave_nothing_in_the_output(element, tmp_path):
     try:
         data, _ = render_pdf(page_with(element), tmp_path.as_uri() + "/", [tmp_path])
@@ -240,6 +245,7 @@ def test_elements_weasyprint_does_not_fetch_leave_nothing_in_the_output(element,
 
 
 # ---------------------------------------------------------------- the same through a project's templates
+
 
 @pytest.fixture(scope="module")
 def built_base(tmp_path_factory) -> Path:
@@ -281,29 +287,41 @@ def test_a_stylesheet_override_cannot_read_outside_the_project(route, project):
     (project / "templates/css").mkdir(parents=True)
     default_css = (Theme(None).find("css/briefing.css")).read_text(encoding="utf-8")
     (project / "templates/css/briefing.css").write_text(CSS_ROUTES[route] + default_css, encoding="utf-8")
-    build_refused(project, "briefing-pdf",
-                  "basic/briefing.pdf: PDF rendering failed: refused to read /etc/passwd: it is outside the project")
+    build_refused(
+        project,
+        "briefing-pdf",
+        "basic/briefing.pdf: PDF rendering failed: refused to read /etc/passwd: it is outside the project",
+    )
 
 
-@pytest.mark.parametrize("tag", [
-    '<link rel="attachment" href="file:///etc/passwd">',
-    '<img src="/etc/passwd" alt="">',
-    '<link rel="stylesheet" href="file:///etc/passwd">',
-])
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '<link rel="attachment" href="file:///etc/passwd">',
+        '<img src="/etc/passwd" alt="">',
+        '<link rel="stylesheet" href="file:///etc/passwd">',
+    ],
+)
 def test_a_template_override_cannot_read_outside_the_project(tag, project):
     (project / "templates").mkdir()
     page = '<!DOCTYPE html>\n<html lang="en"><head><title>{{ pack.title }}</title></head>\n<body><p>Hello</p>'
     (project / "templates/briefing.html").write_text(f"{page}\n{tag}\n</body></html>\n", encoding="utf-8")
-    build_refused(project, "briefing-pdf",
-                  "basic/briefing.pdf: PDF rendering failed: refused to read /etc/passwd: it is outside the project")
+    build_refused(
+        project,
+        "briefing-pdf",
+        "basic/briefing.pdf: PDF rendering failed: refused to read /etc/passwd: it is outside the project",
+    )
 
 
-@pytest.mark.parametrize("link, template", [
-    ("templates/css/site.css", None),
-    ("templates/briefing.html", None),
-    ("templates/leak.txt", '<p>\n{% include "leak.txt" %}\n</p>\n'),
-    ("templates/strings/en.yaml", None),
-])
+@pytest.mark.parametrize(
+    "link, template",
+    [
+        ("templates/css/site.css", None),
+        ("templates/briefing.html", None),
+        ("templates/leak.txt", '<p>\n{% include "leak.txt" %}\n</p>\n'),
+        ("templates/strings/en.yaml", None),
+    ],
+)
 def test_a_theme_file_that_links_out_of_the_project_is_refused(link, template, project):
     (project / link).parent.mkdir(parents=True, exist_ok=True)
     (project / link).symlink_to("/etc/passwd")
@@ -313,11 +331,14 @@ def test_a_theme_file_that_links_out_of_the_project_is_refused(link, template, p
     build_refused(project, "briefing-html", message)
 
 
-@pytest.mark.parametrize("expression, unsafe", [
-    ("links.__init__.__globals__", "access to attribute '__init__' of 'Links' object is unsafe."),
-    ("''.__class__.__mro__", "access to attribute '__class__' of 'str' object is unsafe."),
-    ("pack.__class__.__subclasses__()", "access to attribute '__class__' of 'Pack' object is unsafe."),
-])
+@pytest.mark.parametrize(
+    "expression, unsafe",
+    [
+        ("links.__init__.__globals__", "access to attribute '__init__' of 'Links' object is unsafe."),
+        ("''.__class__.__mro__", "access to attribute '__class__' of 'str' object is unsafe."),
+        ("pack.__class__.__subclasses__()", "access to attribute '__class__' of 'Pack' object is unsafe."),
+    ],
+)
 def test_a_template_override_cannot_reach_python_internals(expression, unsafe, project):
     (project / "templates").mkdir()
     (project / "templates/briefing.html").write_text(f"<p>\n{{{{ {expression} }}}}\n</p>\n", encoding="utf-8")
@@ -333,13 +354,19 @@ def test_no_passwd_line_in_any_output(hostile_build, built_base):
 
 # ---------------------------------------------------------------- errors in a project's own templates
 
-@pytest.mark.parametrize("source, message", [
-    ('{% extends "!default/briefing.html" %}\n{% block x %}\n{% if pack %}\n{% endblock %}\n',
-     ":4: template error: Encountered unknown tag 'endblock'"),
-    ("<p>\n{{ pack.titel }}\n</p>\n", ":2: template error: 'emcon.model.Pack object' has no attribute 'titel'"),
-    ("<p>\n\n{{ 1 / 0 }}\n</p>\n", ":3: template error: ZeroDivisionError: division by zero"),
-    ('<p>\n{% include "missing.html" %}\n', ":2: template error: template 'missing.html' not found"),
-])
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        (
+            '{% extends "!default/briefing.html" %}\n{% block x %}\n{% if pack %}\n{% endblock %}\n',
+            ":4: template error: Encountered unknown tag 'endblock'",
+        ),
+        ("<p>\n{{ pack.titel }}\n</p>\n", ":2: template error: 'emcon.model.Pack object' has no attribute 'titel'"),
+        ("<p>\n\n{{ 1 / 0 }}\n</p>\n", ":3: template error: ZeroDivisionError: division by zero"),
+        ('<p>\n{% include "missing.html" %}\n', ":2: template error: template 'missing.html' not found"),
+    ],
+)
 def test_an_error_in_an_override_names_its_file_and_line(source, message, project):
     (project / "templates").mkdir()
     (project / "templates/briefing.html").write_text(source, encoding="utf-8")

@@ -44,10 +44,23 @@ def test_every_module_follows_the_curriculum_rules(curriculum):
 
 def test_packs_match_the_curriculum_table(curriculum):
     expected = {
-        "soldier-basic": ("soldier", 45, ["every-button-emits", "how-phones-give-you-away", "kyiv-2022", "makiivka",
-                                          "not-just-their-problem", "safer-ways-to-call-home"]),
-        "leader-brief": ("leader", 60, ["every-button-emits", "makiivka", "why-bans-fail", "kyiv-2022",
-                                        "safer-ways-to-call-home"]),
+        "soldier-basic": (
+            "soldier",
+            45,
+            [
+                "every-button-emits",
+                "how-phones-give-you-away",
+                "kyiv-2022",
+                "makiivka",
+                "not-just-their-problem",
+                "safer-ways-to-call-home",
+            ],
+        ),
+        "leader-brief": (
+            "leader",
+            60,
+            ["every-button-emits", "makiivka", "why-bans-fail", "kyiv-2022", "safer-ways-to-call-home"],
+        ),
         "civilian-frontline": ("civilian", 30, ["every-button-emits", "how-phones-give-you-away", "husarivka"]),
     }
     actual = {p.id: (p.audience, p.minutes, p.modules) for p in curriculum.packs.values()}
@@ -66,7 +79,10 @@ def test_a_quote_missing_from_its_source_is_reported(make_project, run):
     root = make_project({"content/src.txt": "Every  time you\npress a button, you emit."})
     result = run("check", "--project", root, "--sources", root / "content")
     assert result.exit_code == 1
-    assert f"{(root / 'content/modules/alpha.yaml').as_posix()}:{line_of(MODULE, '  - text: every time')}: quotes[0].text: quote not found verbatim in source 'src'" in result.output
+    assert (
+        f"{(root / 'content/modules/alpha.yaml').as_posix()}:{line_of(MODULE, '  - text: every time')}: quotes[0].text: quote not found verbatim in source 'src'"
+        in result.output
+    )
 
 
 def test_quotes_match_after_folding_whitespace_only(make_project, run):
@@ -84,19 +100,37 @@ def test_check_without_sources_says_quotes_were_skipped(make_project, run):
 @pytest.mark.parametrize(
     ("module_edit", "pack_edit", "expected"),
     [
-        (("minutes: 5\n", "minutes: 6\n"), None,
-         f"alpha.yaml:{line_of(MODULE, 'steps:')}: steps: add up to 5 minutes, but minutes is 6"),
-        (None, ("minutes: 5\n", "minutes: 9\n"),
-         f"basic.yaml:{line_of(PACK, 'minutes:')}: minutes: 9, but its modules and steps add up to 5"),
-        (("glossary: [emcon]", "glossary: [emcon, sigint]"), None,
-         f"alpha.yaml:{line_of(MODULE, 'glossary:')}: glossary[1]: glossary term 'sigint' is not defined"),
-        (("objective: explain-alpha, prompt: Phones", "objective: explain-beta, prompt: Phones"), None,
-         f"alpha.yaml:{line_of(MODULE, '  - {id: a-1')}: quiz[0].objective: objective 'explain-beta' is not defined"
-         " (did you mean 'explain-alpha'?)"),
-        (None, ("modules: [alpha]", "modules: [alpah]"),
-         f"basic.yaml:{line_of(PACK, 'modules:')}: modules[0]: module 'alpah' is not defined (did you mean 'alpha'?)"),
-        (None, ("questions: 2,", "questions: 3,"),
-         f"basic.yaml:{line_of(PACK, 'quiz:')}: quiz.questions: asks for 3 questions, but its modules hold 2"),
+        (
+            ("minutes: 5\n", "minutes: 6\n"),
+            None,
+            f"alpha.yaml:{line_of(MODULE, 'steps:')}: steps: add up to 5 minutes, but minutes is 6",
+        ),
+        (
+            None,
+            ("minutes: 5\n", "minutes: 9\n"),
+            f"basic.yaml:{line_of(PACK, 'minutes:')}: minutes: 9, but its modules and steps add up to 5",
+        ),
+        (
+            ("glossary: [emcon]", "glossary: [emcon, sigint]"),
+            None,
+            f"alpha.yaml:{line_of(MODULE, 'glossary:')}: glossary[1]: glossary term 'sigint' is not defined",
+        ),
+        (
+            ("objective: explain-alpha, prompt: Phones", "objective: explain-beta, prompt: Phones"),
+            None,
+            f"alpha.yaml:{line_of(MODULE, '  - {id: a-1')}: quiz[0].objective: objective 'explain-beta' is not defined"
+            " (did you mean 'explain-alpha'?)",
+        ),
+        (
+            None,
+            ("modules: [alpha]", "modules: [alpah]"),
+            f"basic.yaml:{line_of(PACK, 'modules:')}: modules[0]: module 'alpah' is not defined (did you mean 'alpha'?)",
+        ),
+        (
+            None,
+            ("questions: 2,", "questions: 3,"),
+            f"basic.yaml:{line_of(PACK, 'quiz:')}: quiz.questions: asks for 3 questions, but its modules hold 2",
+        ),
     ],
 )
 def test_content_errors_name_file_and_line(make_project, run, module_edit, pack_edit, expected):
@@ -113,7 +147,9 @@ def test_content_errors_name_file_and_line(make_project, run, module_edit, pack_
 
 
 def test_unassessed_objective_and_uncited_source_are_warnings(make_project, run):
-    module = MODULE.replace("quotes:\n  - text: every time you press a button\n    speaker: Someone\n    source: src\n", "")
+    module = MODULE.replace(
+        "quotes:\n  - text: every time you press a button\n    speaker: Someone\n    source: src\n", ""
+    )
     module = module.replace("objective: explain-alpha, prompt: Pick", "objective: explain-alpha, prompt: Pick")
     module = module.replace("source: src}", "source: other}")
     sources = SOURCES + SOURCES.replace("id: src", "id: other")
@@ -133,6 +169,8 @@ def test_forms_too_short_to_test_every_objective_are_warned(make_project, run):
     pack = PACK.replace("questions: 2,", "questions: 1,")
     root = make_project({"content/modules/alpha.yaml": module, "content/packs/basic.yaml": pack})
     result = run("check", "--project", root)
-    expected = (f"basic.yaml:{line_of(pack, 'quiz:')}: warning: quiz.questions: draws 1 questions for 2 objectives, "
-                "so every form leaves some objective untested; draw at least 2")
+    expected = (
+        f"basic.yaml:{line_of(pack, 'quiz:')}: warning: quiz.questions: draws 1 questions for 2 objectives, "
+        "so every form leaves some objective untested; draw at least 2"
+    )
     assert any(line.endswith(expected) for line in result.output.splitlines()), result.output

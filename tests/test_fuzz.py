@@ -33,23 +33,77 @@ fuzz = settings(
 
 # Pieces of YAML syntax, so that generated text reaches the parser's corners, not only the scanner's.
 FRAGMENTS = [
-    "id: alpha", "\n", "  ", " ", "- ", ": ", ":", "[", "]", "{", "}", ",", "&a ", "*a", "<<: ", "? ",
-    "!!python/object/apply:os.system ", "!include ", "!!str ", "!!binary ", "|\n", ">-\n", "'", '"', "#", "\t",
-    "---\n", "...\n", "%YAML 1.1\n", "\x00", "\x85", "\u2028", "\ufeff", "é", "ї", "😀", "\\", "%", "@", "`",
-    "1", "-1", "0x1F", "1e400", ".inf", "true", "No", "null", "~", "2026-13-45", "2026-01-02", "minutes",
-    "quiz", "type: single", "answer: z", "objectives", "sections", "title",
+    "id: alpha",
+    "\n",
+    "  ",
+    " ",
+    "- ",
+    ": ",
+    ":",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "&a ",
+    "*a",
+    "<<: ",
+    "? ",
+    "!!python/object/apply:os.system ",
+    "!include ",
+    "!!str ",
+    "!!binary ",
+    "|\n",
+    ">-\n",
+    "'",
+    '"',
+    "#",
+    "\t",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "\x00",
+    "\x85",
+    "\u2028",
+    "\ufeff",
+    "é",
+    "ї",
+    "😀",
+    "\\",
+    "%",
+    "@",
+    "`",
+    "1",
+    "-1",
+    "0x1F",
+    "1e400",
+    ".inf",
+    "true",
+    "No",
+    "null",
+    "~",
+    "2026-13-45",
+    "2026-01-02",
+    "minutes",
+    "quiz",
+    "type: single",
+    "answer: z",
+    "objectives",
+    "sections",
+    "title",
 ]
 yamlish = st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join)
 
 FIELD_NAMES = sorted(Module.model_fields) + ["type", "id", "answer", "choices", "text", "source", "do", "dont"]
 scalars = (
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30)
-    | st.dates().map(str)
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30) | st.dates().map(str)
 )
 data = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.sampled_from(FIELD_NAMES) | st.text(max_size=8), inner, max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(FIELD_NAMES) | st.text(max_size=8), inner, max_size=5)
+    ),
     max_leaves=25,
 )
 
@@ -188,11 +242,35 @@ def test_a_duplicated_key_line_is_found(project):
 
 # Pieces of Markdown and HTML that try to become code.
 MARKUP = [
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<a href='javascript:alert(1)'>x</a>",
-    "[x](javascript:alert(1))", "[x](JAVASCRIPT:alert(1))", "[x]( javascript:alert(1))", "[x](java\tscript:x)",
-    "[x](data:text/html,<script>)", "[x](vbscript:x)", "<javascript:alert(1)>", "[x](https://example.org)",
-    "![x](file:///etc/passwd)", "[x]: javascript:alert(1)\n\n[x]", "&lt;script&gt;", "&#106;avascript:", "`<b>`",
-    "*", "_", "\n\n", "    ", "> ", "- ", "1. ", "<", ">", "\"", "'", "{{ 7*7 }}", "{% if 1 %}x{% endif %}",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<a href='javascript:alert(1)'>x</a>",
+    "[x](javascript:alert(1))",
+    "[x](JAVASCRIPT:alert(1))",
+    "[x]( javascript:alert(1))",
+    "[x](java\tscript:x)",
+    "[x](data:text/html,<script>)",
+    "[x](vbscript:x)",
+    "<javascript:alert(1)>",
+    "[x](https://example.org)",
+    "![x](file:///etc/passwd)",
+    "[x]: javascript:alert(1)\n\n[x]",
+    "&lt;script&gt;",
+    "&#106;avascript:",
+    "`<b>`",
+    "*",
+    "_",
+    "\n\n",
+    "    ",
+    "> ",
+    "- ",
+    "1. ",
+    "<",
+    ">",
+    '"',
+    "'",
+    "{{ 7*7 }}",
+    "{% if 1 %}x{% endif %}",
 ]
 text_chars = st.characters(blacklist_categories=("Cc", "Cs"), whitelist_characters="\t\n")  # what the loader lets in
 markup = st.lists(st.sampled_from(MARKUP) | st.text(text_chars, max_size=5), max_size=12).map("".join)

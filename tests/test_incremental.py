@@ -41,8 +41,11 @@ THREE_PACKS = {
 
 def tree(folder: Path) -> dict[str, str]:
     """Return every file under folder with the sha256 of its bytes."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def rebuild(root: Path, out: Path, only: set[str] | None = BRIEFING, jobs: int = 1):
@@ -114,12 +117,14 @@ BRIEFING_TEMPLATE = """\
 @pytest.mark.parametrize("edit", ["css", "imported-css", "strings", "template"])
 def test_editing_the_theme_renders_the_pdfs_again(make_project, tmp_path, edit):
     css = (default_theme_dir() / "css/briefing.css").read_text(encoding="utf-8")
-    root = make_project({
-        "templates/css/briefing.css": '@import "extra.css";\n' + css,
-        "templates/css/extra.css": "h1 { letter-spacing: 0; }\n",
-        "templates/strings/en.yaml": "contents: Contents\n",
-        "templates/briefing.html": BRIEFING_TEMPLATE,
-    })
+    root = make_project(
+        {
+            "templates/css/briefing.css": '@import "extra.css";\n' + css,
+            "templates/css/extra.css": "h1 { letter-spacing: 0; }\n",
+            "templates/strings/en.yaml": "contents: Contents\n",
+            "templates/briefing.html": BRIEFING_TEMPLATE,
+        }
+    )
     out = tmp_path / "out"
     rebuild(root, out)
     path, text = {

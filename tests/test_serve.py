@@ -55,7 +55,9 @@ def server(make_project):
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "emcon", "serve", "--project", str(root), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     yield root, f"http://127.0.0.1:{port}", process
     if process.poll() is None:
@@ -119,8 +121,10 @@ def test_the_server_listens_on_loopback_only(server):
 
 def test_inject_puts_the_script_before_the_closing_body():
     page = inject(b"<html><body><p>x</p></body></html>")
-    assert page == (b'<html><body><p>x</p><link rel="stylesheet" href="/__emcon__/reload.css">'
-                    b'<script src="/__emcon__/reload.js"></script></body></html>')
+    assert page == (
+        b'<html><body><p>x</p><link rel="stylesheet" href="/__emcon__/reload.css">'
+        b'<script src="/__emcon__/reload.js"></script></body></html>'
+    )
 
 
 def test_serve_refuses_a_folder_without_content(tmp_path, run):

@@ -9,4 +9,9 @@ def test_minimal_project_checks_clean(make_project, run):
 
 
 def test_minimal_fixture_has_every_file():
-    assert set(MINIMAL) == {"content/modules/alpha.yaml", "content/packs/basic.yaml", "content/sources.yaml", "content/glossary.yaml"}
+    assert set(MINIMAL) == {
+        "content/modules/alpha.yaml",
+        "content/packs/basic.yaml",
+        "content/sources.yaml",
+        "content/glossary.yaml",
+    }

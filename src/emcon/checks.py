@@ -49,7 +49,9 @@ def check_references(project: Project) -> Iterator[Problem]:
                 twice = f"modules[{i}]: module '{ident}' is listed twice"
                 yield project.problem("pack", pack.id, ("modules", i), twice)
             elif ident not in cur.modules and ident not in project.broken:
-                yield project.problem("pack", pack.id, ("modules", i), f"modules[{i}]: " + _unknown("module", ident, cur.modules))
+                yield project.problem(
+                    "pack", pack.id, ("modules", i), f"modules[{i}]: " + _unknown("module", ident, cur.modules)
+                )
     for module in cur.modules.values():
         yield from _module_references(project, module)
 
@@ -64,13 +66,15 @@ def _module_references(project: Project, module: Module) -> Iterator[Problem]:
     refs += [(("quotes", i, "source"), "source", q.source, cur.sources) for i, q in enumerate(module.quotes)]
     refs += [
         (("case_studies", i, "sources", j), "source", s, cur.sources)
-        for i, c in enumerate(module.case_studies) for j, s in enumerate(c.sources)
+        for i, c in enumerate(module.case_studies)
+        for j, s in enumerate(c.sources)
     ]
     refs += [(("quiz", i, "source"), "source", q.source, cur.sources) for i, q in enumerate(module.quiz)]
     refs += [(("quiz", i, "objective"), "objective", q.objective, objectives) for i, q in enumerate(module.quiz)]
     refs += [
         (("steps", i, "objectives", j), "objective", o, objectives)
-        for i, s in enumerate(module.steps) for j, o in enumerate(s.objectives)
+        for i, s in enumerate(module.steps)
+        for j, o in enumerate(s.objectives)
     ]
     for loc, kind, ident, known in refs:
         if ident not in known and kind not in project.unread:
@@ -85,7 +89,9 @@ def _figure_problems(project: Project, module: Module, index: int, ref: str) -> 
     loc = ("sections", index, "figure", "file")
     where = f"{loc_text(loc)}: "
     if re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I) or ref.startswith(("/", "\\")):
-        yield project.problem("module", module.id, loc, where + f"'{ref}' must be a path inside content/, not a URL or absolute path")
+        yield project.problem(
+            "module", module.id, loc, where + f"'{ref}' must be a path inside content/, not a URL or absolute path"
+        )
         return
     content = project.content_dir.resolve()
     target = (content / ref).resolve()
@@ -138,12 +144,13 @@ def check_quiz_items(project: Project) -> Iterator[Problem]:
     first: dict[str, str] = {}
     for module in project.curriculum.modules.values():
         for i, item in enumerate(module.quiz):
-            where = lambda *loc: ("quiz", i) + loc  # noqa: E731
+            base = ("quiz", i)
             if item.id in first:
-                yield project.problem("module", module.id, where("id"), f"quiz[{i}].id: '{item.id}' is already used in module '{first[item.id]}'")
+                message = f"quiz[{i}].id: '{item.id}' is already used in module '{first[item.id]}'"
+                yield project.problem("module", module.id, (*base, "id"), message)
             first.setdefault(item.id, module.id)
             for loc, message in _item_problems(item):
-                yield project.problem("module", module.id, where(*loc), f"{loc_text(where(*loc))}: {message}")
+                yield project.problem("module", module.id, base + loc, f"{loc_text(base + loc)}: {message}")
 
 
 def _item_problems(item) -> Iterator[tuple[tuple, str]]:
@@ -170,16 +177,25 @@ def check_timings(project: Project) -> Iterator[Problem]:
     for module in cur.modules.values():
         total = sum(s.minutes for s in module.steps)
         if module.steps and total != module.minutes:
-            yield project.problem("module", module.id, ("steps",), f"steps: add up to {total} minutes, but minutes is {module.minutes}")
+            yield project.problem(
+                "module", module.id, ("steps",), f"steps: add up to {total} minutes, but minutes is {module.minutes}"
+            )
     for pack in cur.packs.values():
         if not set(pack.modules) <= cur.modules.keys():
             continue  # its totals are unknown until every module loads
         total = pack_step_minutes(pack) + sum(cur.modules[m].minutes for m in dict.fromkeys(pack.modules))
         if total != pack.minutes:
-            yield project.problem("pack", pack.id, ("minutes",), f"minutes: {pack.minutes}, but its modules and steps add up to {total}")
+            yield project.problem(
+                "pack", pack.id, ("minutes",), f"minutes: {pack.minutes}, but its modules and steps add up to {total}"
+            )
         available = sum(len(cur.modules[m].quiz) for m in pack.modules if m in cur.modules)
         if pack.quiz.questions > available:
-            yield project.problem("pack", pack.id, ("quiz", "questions"), f"quiz.questions: asks for {pack.quiz.questions} questions, but its modules hold {available}")
+            yield project.problem(
+                "pack",
+                pack.id,
+                ("quiz", "questions"),
+                f"quiz.questions: asks for {pack.quiz.questions} questions, but its modules hold {available}",
+            )
 
 
 def pack_step_minutes(pack: Pack) -> int:
@@ -195,7 +211,9 @@ def check_assessment(project: Project) -> Iterator[Problem]:
         for i, objective in enumerate(module.objectives):
             loc = ("objectives", i, "id")
             if objective.id not in assessed:
-                yield project.problem("module", module.id, loc, f"objective '{objective.id}' is assessed by no quiz item", "warning")
+                yield project.problem(
+                    "module", module.id, loc, f"objective '{objective.id}' is assessed by no quiz item", "warning"
+                )
             if module.steps and objective.id not in taught:
                 yield project.problem("module", module.id, loc, f"objective '{objective.id}' is taught by no step")
     yield from _forms_cover_objectives(project)
@@ -207,8 +225,10 @@ def _forms_cover_objectives(project: Project) -> Iterator[Problem]:
     for pack in cur.packs.values():
         objectives = sum(len(cur.modules[m].objectives) for m in pack.modules if m in cur.modules)
         if pack.quiz.questions < objectives:
-            message = (f"quiz.questions: draws {pack.quiz.questions} questions for {objectives} objectives, "
-                       f"so every form leaves some objective untested; draw at least {objectives}")
+            message = (
+                f"quiz.questions: draws {pack.quiz.questions} questions for {objectives} objectives, "
+                f"so every form leaves some objective untested; draw at least {objectives}"
+            )
             yield project.problem("pack", pack.id, ("quiz", "questions"), message, "warning")
 
 
@@ -271,7 +291,12 @@ def check_quotes(project: Project, sources_dir: Path) -> Iterator[Problem]:
         path = sources_dir / source.file if source.file else None
         texts[ident] = None
         if path is None or not path.is_file() or not path.resolve().is_relative_to(sources_dir.resolve()):
-            yield project.problem("source", ident, ("file",), f"source '{ident}': local copy {source.file or '(no file given)'} not found in {sources_dir}")
+            yield project.problem(
+                "source",
+                ident,
+                ("file",),
+                f"source '{ident}': local copy {source.file or '(no file given)'} not found in {sources_dir}",
+            )
             continue
         try:
             texts[ident] = fold_whitespace(path.read_text(encoding="utf-8"))
@@ -283,5 +308,6 @@ def check_quotes(project: Project, sources_dir: Path) -> Iterator[Problem]:
             text = texts.get(quote.source)
             if text is not None and fold_whitespace(quote.text) not in text:
                 loc = ("quotes", i, "text")
-                yield project.problem("module", module.id, loc, f"{loc_text(loc)}: quote not found verbatim in source '{quote.source}'")
-
+                yield project.problem(
+                    "module", module.id, loc, f"{loc_text(loc)}: quote not found verbatim in source '{quote.source}'"
+                )

@@ -18,13 +18,27 @@ if TYPE_CHECKING:
     from .project import Project
 
 OUTPUT_KINDS = (
-    "briefing-pdf", "briefing-html", "instructor-pdf", "slides-pdf", "card-pdf",
-    "quiz-pdf", "key-pdf", "quiz-html", "gift", "moodle-xml", "qti21", "qti12-canvas",
+    "briefing-pdf",
+    "briefing-html",
+    "instructor-pdf",
+    "slides-pdf",
+    "card-pdf",
+    "quiz-pdf",
+    "key-pdf",
+    "quiz-html",
+    "gift",
+    "moodle-xml",
+    "qti21",
+    "qti12-canvas",
 )
 
 project_option = click.option(
-    "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
-    show_default=True, help="Curriculum folder holding content/ and templates/.",
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Curriculum folder holding content/ and templates/.",
 )
 
 
@@ -48,11 +62,17 @@ def load_or_fail(project_dir: Path, strict: bool = False, sources: Path | None =
 @project_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
-    "--sources", "sources_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+    "--sources",
+    "sources_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Folder with local copies of the sources: every quote is checked against them.",
 )
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
     help="json: one document with every problem, for editors and CI.",
 )
 def check(project_dir: Path, strict: bool, sources_dir: Path | None, output_format: str) -> None:
@@ -78,11 +98,22 @@ def check(project_dir: Path, strict: bool, sources_dir: Path | None, output_form
 @main.command()
 @project_option
 @click.argument("packs", nargs=-1)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: PROJECT/build].")
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder [default: PROJECT/build]."
+)
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes for PDF layout [default: cores].")
-@click.option("--only", "only", multiple=True, type=click.Choice(OUTPUT_KINDS), help="Build only these kinds (repeatable).")
+@click.option(
+    "--only", "only", multiple=True, type=click.Choice(OUTPUT_KINDS), help="Build only these kinds (repeatable)."
+)
 @click.option("--verbose", "-v", is_flag=True, help="Report every PDF as it finishes, even off a terminal.")
-def build(project_dir: Path, packs: tuple[str, ...], out_dir: Path | None, jobs: int | None, only: tuple[str, ...], verbose: bool) -> None:
+def build(
+    project_dir: Path,
+    packs: tuple[str, ...],
+    out_dir: Path | None,
+    jobs: int | None,
+    only: tuple[str, ...],
+    verbose: bool,
+) -> None:
     """Build every pack (or the named ones) into build/."""
     from .build import build as run_build
     from .build import build_inputs, previous_report
@@ -145,11 +176,22 @@ def list_content(project_dir: Path) -> None:
     packs_of = {m: [p.id for p in cur.packs.values() if m in p.modules] for m in cur.modules}
     modules = [("MODULE", "TITLE", "AUDIENCE", "MINUTES", "OBJECTIVES", "QUIZ", "PACKS")]
     modules += [
-        (m.id, m.title, ",".join(m.audience), m.minutes, len(m.objectives), len(m.quiz), ",".join(packs_of[m.id]) or "-")
+        (
+            m.id,
+            m.title,
+            ",".join(m.audience),
+            m.minutes,
+            len(m.objectives),
+            len(m.quiz),
+            ",".join(packs_of[m.id]) or "-",
+        )
         for m in sorted(cur.modules.values(), key=lambda m: m.id)
     ]
     packs = [("PACK", "AUDIENCE", "MINUTES", "MODULES", "FORMS")]
-    packs += [(p.id, p.audience, p.minutes, len(p.modules), p.quiz.forms) for p in sorted(cur.packs.values(), key=lambda p: p.id)]
+    packs += [
+        (p.id, p.audience, p.minutes, len(p.modules), p.quiz.forms)
+        for p in sorted(cur.packs.values(), key=lambda p: p.id)
+    ]
     click.echo(format_table(modules) + "\n\n" + format_table(packs))
     if errors_in(problems):  # the table helps fix them (minutes that do not add up), so it comes first
         click.echo(f"note: the content has problems ({summarize(problems)}); run `emcon check`", err=True)

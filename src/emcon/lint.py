@@ -19,9 +19,21 @@ if TYPE_CHECKING:
 
 # Verbs that name a state of mind nobody can observe, so no standard can measure them.
 UNMEASURABLE = (
-    "understand", "know", "be aware of", "be familiar with", "appreciate", "learn",
-    "comprehend", "realize", "realise", "grasp", "become aware of", "gain an understanding of",
-    "have an understanding of", "internalize", "believe",
+    "understand",
+    "know",
+    "be aware of",
+    "be familiar with",
+    "appreciate",
+    "learn",
+    "comprehend",
+    "realize",
+    "realise",
+    "grasp",
+    "become aware of",
+    "gain an understanding of",
+    "have an understanding of",
+    "internalize",
+    "believe",
 )
 
 # Observable verbs for each level of the revised Bloom taxonomy (Anderson & Krathwohl, 2001).

@@ -37,8 +37,7 @@ SYNTAX_WORDS = (
 )
 
 PLAIN_TAGS = {
-    "tag:yaml.org,2002:" + name
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 
 Loc = tuple[Any, ...]
@@ -186,7 +185,7 @@ def _plain_syntax(problem: str, context: str) -> tuple[str, str] | None:
     if problem == "could not find expected ':'":
         return "start", "expected 'key: value' here; a key is followed by a colon and a space"
     if problem == "expected <block end>, but found '<scalar>'":
-        return "here", "text after the end of a value; a quote inside text ends it early, so write \"it's\""
+        return "here", 'text after the end of a value; a quote inside text ends it early, so write "it\'s"'
     if problem.startswith("expected <block end>"):
         return "here", "this line is not indented like the lines above it"
     if problem == "mapping values are not allowed here":

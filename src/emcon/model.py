@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
@@ -129,7 +129,7 @@ def _choice_from_text(value: object) -> object:
 
 
 # Authors write a plain string, or a mapping when a choice needs `pin`.
-ChoiceLike = Annotated[Choice, BeforeValidator(_choice_from_text, json_schema_input_type=Union[Line, Choice])]
+ChoiceLike = Annotated[Choice, BeforeValidator(_choice_from_text, json_schema_input_type=Line | Choice)]
 
 
 class QuizBase(Strict):
@@ -150,7 +150,10 @@ def _one_answer(value: object) -> object:
     if not value:
         raise ValueError("names no correct answer; a single-choice item needs exactly one, e.g. `answer: b`")
     named = ", ".join(str(v) for v in value)
-    raise ValueError(f"names {len(value)} correct answers ({named}); a single-choice item has exactly one: use `type: multiple` for several")
+    raise ValueError(
+        f"names {len(value)} correct answers ({named}); "
+        "a single-choice item has exactly one: use `type: multiple` for several"
+    )
 
 
 class SingleChoice(QuizBase):
@@ -191,7 +194,7 @@ class Ordering(QuizBase):
 
 
 QuizItem = Annotated[
-    Union[SingleChoice, MultipleResponse, TrueFalse, ShortAnswer, Matching, Ordering],
+    SingleChoice | MultipleResponse | TrueFalse | ShortAnswer | Matching | Ordering,
     Field(discriminator="type"),
 ]
 
@@ -261,9 +264,7 @@ class Pack(Strict):
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"
     page_size: PageSize = "A4"
     classification: Line = "UNCLASSIFIED // FOR TRAINING USE"
-    distribution: Line = (
-        "DISTRIBUTION A. Approved for public release: distribution unlimited."
-    )
+    distribution: Line = "DISTRIBUTION A. Approved for public release: distribution unlimited."
     modules: list[Id] = Field(min_length=1)
     terminal_objective: TerminalObjective | None = None
     prerequisites: list[Line] = []

@@ -61,7 +61,7 @@ def _problems(doc: Document, base: Loc, exc: ValidationError) -> list[Problem]:
         if loc in typos.values():
             continue  # the missing key is reported with its misspelling
         what = f"unknown key '{loc[-1]}' (did you mean '{typos[loc][-1]}'?)" if loc in typos else describe(error)
-        message = f"{_path_text(loc[len(base):], base)}: {what}"
+        message = f"{_path_text(loc[len(base) :], base)}: {what}"
         if (loc, message) not in seen:
             seen.add((loc, message))
             problems.append(doc.problem(loc, message))
@@ -177,8 +177,12 @@ def _too_short(value: Any, ctx: dict) -> str:
 
 def _expected(kind: str) -> str:
     for prefix, words in (
-        ("int_", "a whole number"), ("string_type", "text"), ("bool_", "true or false"),
-        ("list_type", "a list"), ("dict_type", "a mapping"), ("model_", "a mapping"),
+        ("int_", "a whole number"),
+        ("string_type", "text"),
+        ("bool_", "true or false"),
+        ("list_type", "a list"),
+        ("dict_type", "a mapping"),
+        ("model_", "a mapping"),
         ("date_", "a date like 2026-11-22"),
     ):
         if kind.startswith(prefix):

@@ -152,7 +152,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def manifest_bytes(pack_id: str, entries: list[dict]) -> bytes:
     """Return manifest.json for a pack: stable order, stable bytes."""
-    ordered = sorted(entries, key=lambda e: (e["path"]))
+    ordered = sorted(entries, key=lambda e: e["path"])
     return (json.dumps({"pack": pack_id, "outputs": ordered}, indent=2, ensure_ascii=False) + "\n").encode()
 
 

@@ -21,5 +21,8 @@ def render_site(ctx: PackContext) -> list[Output]:
     for number, module in enumerate(ctx.modules, 1):
         html = ctx.html("site/module.html", links, module=module, number=number)
         pages.append(Output("briefing-html", f"site/{module.id}.html", data=html.encode()))
-    assets = [Output("briefing-html", f"site/{target}", data=path.read_bytes()) for target, path in sorted(links.files.items())]
+    assets = [
+        Output("briefing-html", f"site/{target}", data=path.read_bytes())
+        for target, path in sorted(links.files.items())
+    ]
     return pages + assets

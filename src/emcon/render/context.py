@@ -51,8 +51,14 @@ class PackContext:
     def html(self, template: str, links: Links, **more) -> str:
         """Render a template of this pack with the shared context."""
         return self.theme.render(
-            template, pack=self.pack, modules=self.modules, terms=self.terms,
-            sources=self.sources, t=self.strings, links=links, **more,
+            template,
+            pack=self.pack,
+            modules=self.modules,
+            terms=self.terms,
+            sources=self.sources,
+            t=self.strings,
+            links=links,
+            **more,
         )
 
     def pdf_job(self, template: str, **more) -> PdfJob:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from emcon.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+BASE = Path(__file__).parent / "bad" / "_base"  # a small valid project the reliability tests break
 
 MODULE = """\
 id: alpha
@@ -141,3 +143,22 @@ def tree_digest(folder: Path) -> dict[str, str]:
         else:
             digest[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
     return digest
+
+
+@pytest.fixture(scope="session")
+def built_base(tmp_path_factory) -> Path:
+    """Return the base project of tests/bad/ with an HTML build in it, built once."""
+    project = tmp_path_factory.mktemp("base") / "project"
+    shutil.copytree(BASE, project)
+    result = CliRunner().invoke(main, ["build", "--project", str(project), "--only", "briefing-html"])
+    assert result.exit_code == 0, result.output
+    assert (project / "build" / "basic" / "briefing.html").is_file()
+    return project
+
+
+@pytest.fixture
+def project(built_base, tmp_path) -> Path:
+    """Return a copy of the built base project, for one test to change."""
+    copy = tmp_path / "project"
+    shutil.copytree(built_base, copy, symlinks=True)
+    return copy

@@ -16,12 +16,11 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from conftest import tree_digest
+from conftest import BASE, tree_digest
 from emcon.cli import main
 from emcon.errors import BuildError
 from emcon.writer import Staging, build_lock
 
-BASE = Path(__file__).parent / "bad" / "_base"
 MODULE = "content/modules/alpha.yaml"
 
 

@@ -21,13 +21,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import tree_digest
+from conftest import BASE, tree_digest
 from emcon import loader
 from emcon.cli import main
 from emcon.project import load_project
 
 BAD = Path(__file__).parent / "bad"
-BASE = BAD / "_base"
 CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir() and not p.name.startswith("_"))
 BUILD_ARGS = ("build", "--only", "briefing-html")
 
@@ -51,25 +50,6 @@ def assert_refused(result, built: Path, before: dict[str, str]) -> None:
     assert "Traceback" not in result.output
     assert tree_digest(built) == before
     assert not list(built.parent.glob(".build.staging-*"))
-
-
-@pytest.fixture(scope="module")
-def built_project(tmp_path_factory) -> Path:
-    """Return the base project with a finished build in it (HTML only, to stay cheap)."""
-    project = tmp_path_factory.mktemp("base") / "project"
-    shutil.copytree(BASE, project)
-    result = run_in(project, *BUILD_ARGS)
-    assert result.exit_code == 0, result.output
-    assert (project / "build" / "basic" / "briefing.html").is_file()
-    return project
-
-
-@pytest.fixture
-def project(built_project, tmp_path) -> Path:
-    """Return a copy of the built base project, for one case to break."""
-    copy = tmp_path / "project"
-    shutil.copytree(built_project, copy, symlinks=True)
-    return copy
 
 
 def test_corpus_is_large_enough():

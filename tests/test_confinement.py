@@ -21,13 +21,12 @@ from click.testing import CliRunner
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import tree_digest
+from conftest import BASE, tree_digest
 from emcon.cli import main
 from emcon.errors import BuildError
 from emcon.pdf import RenderError, render_pdf
 from emcon.theme import Theme
 
-BASE = Path(__file__).parent / "bad" / "_base"
 PASSWD_LINE = b"root:x:0:0"
 SECRET = "SECRET-OUTSIDE-THE-PROJECT"
 HOSTILE = {
@@ -245,23 +244,6 @@ def test_elements_weasyprint_does_not_fetch_leave_nothing_in_the_output(element,
 
 
 # ---------------------------------------------------------------- the same through a project's templates
-
-
-@pytest.fixture(scope="module")
-def built_base(tmp_path_factory) -> Path:
-    """Return the base project with an HTML build in it."""
-    project = tmp_path_factory.mktemp("base") / "project"
-    shutil.copytree(BASE, project)
-    result = CliRunner().invoke(main, ["build", "--project", str(project), "--only", "briefing-html"])
-    assert result.exit_code == 0, result.output
-    return project
-
-
-@pytest.fixture
-def project(built_base, tmp_path) -> Path:
-    copy = tmp_path / "project"
-    shutil.copytree(built_base, copy, symlinks=True)
-    return copy
 
 
 def build_refused(project: Path, kind: str, message: str) -> None:

@@ -14,12 +14,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import BASE
 from emcon.errors import Problem
 from emcon.loader import parse_document
 from emcon.model import Module
 from emcon.project import load_project
 
-BASE = Path(__file__).parent / "bad" / "_base"
 MODULE_PATH = "content/modules/alpha.yaml"
 VALID_MODULE = (BASE / MODULE_PATH).read_text(encoding="utf-8")
 

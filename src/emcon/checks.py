@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from . import markdown
 from .errors import Problem
 from .lint import lint_project
-from .loader import loc_text
+from .loader import loc_text, not_utf8
 from .model import Matching, Module, MultipleResponse, Pack, SingleChoice, letters
 
 if TYPE_CHECKING:
@@ -237,10 +237,7 @@ def check_usage(project: Project) -> Iterator[Problem]:
     if project.broken:
         return  # a module that failed to load may be the one that cites them
     cur = project.curriculum
-    cited = set()
-    for module in cur.modules.values():
-        cited |= {q.source for q in module.quotes} | {q.source for q in module.quiz}
-        cited |= {s for c in module.case_studies for s in c.sources}
+    cited = set().union(*(m.cited_sources() for m in cur.modules.values()))
     for ident in cur.sources:
         if ident not in cited:
             yield project.problem("source", ident, ("id",), f"source '{ident}' is cited nowhere", "warning")
@@ -301,7 +298,7 @@ def check_quotes(project: Project, sources_dir: Path) -> Iterator[Problem]:
         try:
             texts[ident] = fold_whitespace(path.read_text(encoding="utf-8"))
         except UnicodeDecodeError as exc:
-            message = f"file: {path}: byte 0x{exc.object[exc.start]:02x} is not valid UTF-8; save the file as UTF-8"
+            message = f"file: {path}: {not_utf8(exc)[1]}"
             yield project.problem("source", ident, ("file",), message)
     for module in project.curriculum.modules.values():
         for i, quote in enumerate(module.quotes):

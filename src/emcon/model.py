@@ -219,6 +219,11 @@ class Module(Strict):
     glossary: list[Id] = []
     quiz: list[QuizItem] = []
 
+    def cited_sources(self) -> set[str]:
+        """Return the ids of the sources this module's quotes, case studies and quiz items cite."""
+        cited = {q.source for q in self.quotes} | {q.source for q in self.quiz}
+        return cited | {s for c in self.case_studies for s in c.sources}
+
 
 # ---------------------------------------------------------------- packs
 

@@ -18,7 +18,6 @@ from urllib.parse import unquote, urlsplit
 from markupsafe import Markup
 
 from .fingerprint import file_digest, toolchain
-from .model import Pack
 from .theme import Theme, read_text
 
 # url(...) and @import "..." in a stylesheet: the files it makes WeasyPrint read.
@@ -124,8 +123,3 @@ class Links:
                     files.add(path)
                     pending += [path] if path.suffix == ".css" else []
         return tuple(sorted(files))
-
-
-def document_context(theme: Theme, pack: Pack, links: Links, **more) -> dict:
-    """Return what every template of a pack sees."""
-    return {"pack": pack, "t": theme.strings(pack.language), "links": links, **more}

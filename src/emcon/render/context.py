@@ -34,10 +34,7 @@ class PackContext:
     @cached_property
     def sources(self) -> list[Source]:
         """Return the sources the pack's modules cite, by date then title."""
-        cited = set()
-        for m in self.modules:
-            cited |= {q.source for q in m.quotes} | {q.source for q in m.quiz}
-            cited |= {s for c in m.case_studies for s in c.sources}
+        cited = set().union(*(m.cited_sources() for m in self.modules))
         sources = self.project.curriculum.sources
         return sorted((sources[s] for s in cited if s in sources), key=lambda s: (s.date, s.title))
 

@@ -93,9 +93,14 @@ def read_document(path: Path, shown: str, inside: Path | None = None) -> tuple[D
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(shown, line, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")]
+        return None, [Problem(shown, *not_utf8(exc))]
     return parse_document(text.replace("\r\n", "\n"), shown)
+
+
+def not_utf8(exc: UnicodeDecodeError) -> tuple[int, str]:
+    """Return the line of the first byte that is not UTF-8, and the message that says so."""
+    raw = exc.object
+    return raw.count(b"\n", 0, exc.start) + 1, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8"
 
 
 def _refusal(path: Path, inside: Path | None) -> str | None:

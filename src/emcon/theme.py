@@ -124,12 +124,12 @@ def _inside(path: Path, folder: Path) -> Path:
 
 def read_text(path: Path) -> str:
     """Return a theme file's text; stop the build, naming the file and line, if it is not UTF-8."""
-    raw = path.read_bytes()
     try:
-        return raw.decode("utf-8")
+        return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        message = f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8"
+        from .loader import not_utf8
+
+        line, message = not_utf8(exc)
         raise BuildError(f"{_shown(str(path))}:{line}: {message}") from None
 
 

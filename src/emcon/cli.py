@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .errors import ContentError, Problem, errors_in, summarize
+from .errors import ContentError, Problem, errors_in, problem_lines, summarize
 
 # The content model (pydantic), the templates and WeasyPrint are imported inside the
 # commands that use them: `emcon build` with nothing changed answers in a tenth of a second.
@@ -77,18 +77,17 @@ def load_or_fail(project_dir: Path, strict: bool = False, sources: Path | None =
 )
 def check(project_dir: Path, strict: bool, sources_dir: Path | None, output_format: str) -> None:
     """Validate all content; print every problem as path:line: message."""
-    from .project import load_project
-
-    project, problems = load_project(project_dir, sources_dir)
     if output_format == "json":
+        from .project import load_project
+
+        project, problems = load_project(project_dir, sources_dir)
         click.echo(_problems_json(project, problems, strict, sources_dir is not None))
         if project is None or errors_in(problems, strict):
             raise click.exceptions.Exit(1)
         return
-    if project is None or errors_in(problems, strict):
-        raise ContentError(problems)
-    for problem in sorted(problems):
-        click.echo(str(problem))
+    project, problems = load_or_fail(project_dir, strict, sources_dir)
+    for line in problem_lines(problems):
+        click.echo(line)
     if sources_dir is None:
         click.echo("note: quotes were not checked against their sources (pass --sources DIR)")
     cur = project.curriculum

@@ -36,9 +36,7 @@ class ContentError(click.ClickException):
         super().__init__(summarize(self.problems))
 
     def show(self, file=None) -> None:
-        for problem in self.problems:
-            click.echo(str(problem), err=True)
-        click.echo(self.message, err=True)
+        click.echo(problem_report(self.problems), err=True)
 
 
 class BuildError(click.ClickException):
@@ -48,6 +46,16 @@ class BuildError(click.ClickException):
 
     def show(self, file=None) -> None:
         click.echo(f"error: {self.message}", err=True)
+
+
+def problem_lines(problems: list[Problem]) -> list[str]:
+    """Return each problem once, as path:line: message, sorted by file and line."""
+    return [str(p) for p in sorted(set(problems))]
+
+
+def problem_report(problems: list[Problem]) -> str:
+    """Return the problems, one a line, then the summary line."""
+    return "\n".join([*problem_lines(problems), summarize(problems)])
 
 
 def summarize(problems: list[Problem]) -> str:

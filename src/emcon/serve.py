@@ -23,7 +23,7 @@ import click
 import watchfiles
 
 from .build import build
-from .errors import BuildError, ContentError, Problem, errors_in, summarize
+from .errors import BuildError, ContentError, errors_in, problem_report
 from .project import CONTENT, load_project
 
 HOST = "127.0.0.1"  # a preview for the author alone: never reachable from the network
@@ -179,12 +179,12 @@ def _shown(root: Path, path: str) -> str:
 
 def rebuild(root: Path, out: Path, html_kinds: set[str], state: BuildState) -> None:
     """Load and check the content, build the HTML, then everything; publish the outcome."""
-    project, problems = load_project(root)
-    if project is None or errors_in(problems):
-        return _fail(state, problem_report(problems))
-    if problems:  # warnings: the author should see them, the preview goes on
-        click.echo(problem_report(problems), err=True)
     try:
+        project, problems = load_project(root)
+        if project is None or errors_in(problems):
+            return _fail(state, problem_report(problems))
+        if problems:  # warnings: the author should see them, the preview goes on
+            click.echo(problem_report(problems), err=True)
         for kinds, what in ((html_kinds, "HTML"), (None, "everything")):
             started = time.perf_counter()
             build(project, out, only=kinds)
@@ -196,11 +196,6 @@ def rebuild(root: Path, out: Path, html_kinds: set[str], state: BuildState) -> N
         _fail(state, f"error: {exc.message}")
     except Exception:  # a bug: keep its traceback, and keep serving
         _fail(state, traceback.format_exc())
-
-
-def problem_report(problems: list[Problem]) -> str:
-    """Return problems as check prints them: one per line, then the summary."""
-    return "\n".join(str(p) for p in sorted(set(problems))) + f"\n{summarize(problems)}"
 
 
 def _fail(state: BuildState, report: str) -> None:

@@ -101,8 +101,8 @@ def plan_pack(project: Project, pack_id: str, theme: Theme, only: set[str] | Non
     from .render.context import PackContext
 
     ctx = PackContext(project, project.curriculum.packs[pack_id], theme)
-    outputs = [o for render in RENDERERS for o in render(ctx)]
-    return [o for o in outputs if only is None or o.kind in only]
+    families = [render for kinds, render in RENDERERS if only is None or only.intersection(kinds)]
+    return [o for render in families for o in render(ctx) if only is None or o.kind in only]
 
 
 def build(

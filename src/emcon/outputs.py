@@ -89,7 +89,6 @@ class Links:
     mode: str
     theme: Theme
     content_dir: Path
-    prefix: str = ""  # from a site page to the site's root
     files: dict[str, Path] = field(default_factory=dict)  # asset path -> source file
 
     def stylesheet(self, name: str) -> Markup:
@@ -109,7 +108,7 @@ class Links:
 
     def _url(self, target: str, path: Path) -> str:
         self.files[target] = path
-        return path.resolve().as_uri() if self.mode == "file" else self.prefix + target
+        return path.resolve().as_uri() if self.mode == "file" else target
 
     def pdf_files(self) -> tuple[Path, ...]:
         """Return the files a PDF reads: its stylesheets and figures, and the fonts, images and imports they name."""

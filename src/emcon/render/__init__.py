@@ -5,5 +5,13 @@ from __future__ import annotations
 from .. import exports
 from . import briefing, card, instructor, quiz, slides
 
-# Each entry renders one family of outputs; later kinds add themselves here.
-RENDERERS = [briefing.render, instructor.render, slides.render, card.render, quiz.render, exports.render]
+# Each entry renders one family of outputs: the kinds it makes, so that a build
+# of other kinds (--only) skips it, and the function that makes them.
+RENDERERS = [
+    (("briefing-pdf", "briefing-html"), briefing.render),
+    (("instructor-pdf",), instructor.render),
+    (("slides-pdf",), slides.render),
+    (("card-pdf",), card.render),
+    (("quiz-pdf", "key-pdf", "quiz-html"), quiz.render),
+    (("gift", "moodle-xml", "qti21", "qti12-canvas"), exports.render),
+]

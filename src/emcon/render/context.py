@@ -9,6 +9,7 @@ from pathlib import Path
 from ..model import GlossaryTerm, Module, Pack, Source
 from ..outputs import Links, PdfJob
 from ..project import Project
+from ..quiz import Form, draw_forms
 from ..theme import Theme
 
 
@@ -42,8 +43,13 @@ class PackContext:
     def strings(self) -> dict[str, str]:
         return self.theme.strings(self.pack.language)
 
-    def links(self, mode: str, prefix: str = "") -> Links:
-        return Links(mode, self.theme, self.project.content_dir, prefix)
+    @cached_property
+    def forms(self) -> list[Form]:
+        """Return the pack's quiz forms, drawn once for the handouts, the key and the instructor guide."""
+        return draw_forms(self.pack, self.modules)
+
+    def links(self, mode: str) -> Links:
+        return Links(mode, self.theme, self.project.content_dir)
 
     def html(self, template: str, links: Links, **more) -> str:
         """Render a template of this pack with the shared context."""

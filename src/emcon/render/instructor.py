@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..model import Module, Objective, Pack, letters
 from ..outputs import Output
-from ..quiz import Form, draw_forms
+from ..quiz import Form
 from .context import PackContext
 
 
@@ -50,7 +50,7 @@ class BlueprintRow:
 def render(ctx: PackContext) -> list[Output]:
     """Return the instructor guide PDF."""
     slots = timetable(ctx.pack, ctx.modules)
-    forms = draw_forms(ctx.pack, ctx.modules)
+    forms = ctx.forms
     job = ctx.pdf_job(
         "instructor.html",
         slots=slots,

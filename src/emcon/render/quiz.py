@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..outputs import Output
-from ..quiz import Form, draw_forms, self_check_questions
+from ..quiz import Form, self_check_questions
 from ..theme import read_text
 from .context import PackContext
 
@@ -14,7 +14,7 @@ def render(ctx: PackContext) -> list[Output]:
     """Return a handout per form, the key, and the self-check page."""
     if not any(m.quiz for m in ctx.modules):
         return []
-    forms = draw_forms(ctx.pack, ctx.modules)
+    forms = ctx.forms
     titles = source_titles(ctx)
     outputs = [
         Output("quiz-pdf", f"quiz-{form.letter}.pdf", pdf=ctx.pdf_job("quiz.html", form=form), form=form.letter)

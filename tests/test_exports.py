@@ -389,3 +389,12 @@ def test_exports_are_the_same_bytes_every_time(special, tmp_path, make_project):
             names = archive.namelist()
             assert names == sorted(names)
             assert {info.date_time for info in archive.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+
+
+@pytest.mark.parametrize("pairs", range(2, 13))
+def test_canvas_pair_scores_add_up_to_a_full_score(pairs):
+    from emcon.exports.qti12 import pair_scores
+
+    scores = pair_scores(pairs)
+    assert len(scores) == pairs and all(re.fullmatch(r"\d+\.\d\d", s) for s in scores)
+    assert round(sum(float(s) for s in scores), 6) == 100

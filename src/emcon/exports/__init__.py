@@ -6,9 +6,13 @@ category (or section) per module under one per pack, and draws its own quizzes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..outputs import Output
-from ..render.context import PackContext
 from . import gift, moodle, qti12, qti21
+
+if TYPE_CHECKING:
+    from ..render.context import PackContext  # a type only: the renderers import this package
 
 
 def render(ctx: PackContext) -> list[Output]:

@@ -47,11 +47,6 @@ def html_inline(text: str) -> str:
     return str(render_inline(text))
 
 
-def plain(text: str) -> str:
-    """Return Markdown text without markup."""
-    return plain_text(text)
-
-
 def share(count: int) -> float:
     """Return the Moodle fraction nearest to 1/count: each of count parts earns this much."""
     return min(MOODLE_FRACTIONS, key=lambda f: abs(f - 1 / count))
@@ -83,7 +78,7 @@ def moodle_category(pack: Pack, module: Module | None = None) -> str:
 
 def question_name(item) -> str:
     """Return the name an LMS lists an item by: its id and the start of its prompt."""
-    prompt = plain(item.prompt)
+    prompt = plain_text(item.prompt)
     short = prompt if len(prompt) <= 70 else prompt[:70].rsplit(" ", 1)[0] + "…"
     return f"{item.id}: {short}"
 

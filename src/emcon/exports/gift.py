@@ -8,8 +8,10 @@ matching question that pairs each step with its position.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ..markdown import plain_text
 from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse, letters
-from ..render.context import PackContext
 from .common import (
     category_names,
     feedback_html,
@@ -17,10 +19,12 @@ from .common import (
     html_inline,
     moodle_category,
     percent,
-    plain,
     question_name,
     share,
 )
+
+if TYPE_CHECKING:
+    from ..render.context import PackContext  # a type only: the renderers import this package
 
 SPECIAL = {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:", "\n": "\\n", "\r": ""}
 
@@ -67,7 +71,7 @@ def answers(item) -> list[str]:
     if isinstance(item, ShortAnswer):
         return [f"=%100%{escape(answer)}" for answer in item.answer]
     if isinstance(item, Matching):
-        return [f"={escape(html_inline(p.left))} -> {escape(plain(p.right))}" for p in item.pairs]
+        return [f"={escape(html_inline(p.left))} -> {escape(plain_text(p.right))}" for p in item.pairs]
     if isinstance(item, Ordering):
         return [f"={escape(html_inline(step))} -> {n}" for n, step in enumerate(item.sequence, 1)]
     raise TypeError(f"unknown quiz item type {item.type!r}")

@@ -8,22 +8,26 @@ become the general feedback, shown once a question is answered.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lxml import etree
 from lxml.etree import SubElement
 
+from ..markdown import plain_text
 from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse, letters
-from ..render.context import PackContext
 from .common import (
     feedback_html,
     html_block,
     html_inline,
     moodle_category,
     percent,
-    plain,
     question_name,
     share,
     xml_bytes,
 )
+
+if TYPE_CHECKING:
+    from ..render.context import PackContext  # a type only: the renderers import this package
 
 PENALTY = "0.3333333"  # what a wrong try costs in Moodle's interactive mode, its usual default
 
@@ -36,7 +40,7 @@ def export(ctx: PackContext) -> bytes:
     category(quiz, moodle_category(ctx.pack), ctx.pack.subtitle or ctx.pack.title)
     for module in ctx.modules:
         if module.quiz:
-            category(quiz, moodle_category(ctx.pack, module), plain(module.summary))
+            category(quiz, moodle_category(ctx.pack, module), plain_text(module.summary))
             for item in module.quiz:
                 quiz.append(question(item, sources, ctx.strings["quiz"]["source"]))
     return xml_bytes(quiz)
@@ -128,7 +132,7 @@ def matching(node: etree._Element, item) -> None:
     combined_feedback(node)
     for pair in item.pairs:
         sub = formatted(node, "subquestion", html_inline(pair.left))
-        text(SubElement(sub, "answer"), plain(pair.right))
+        text(SubElement(sub, "answer"), plain_text(pair.right))
 
 
 def ordering(node: etree._Element, item) -> None:

@@ -8,12 +8,17 @@ that pairs each step with its position.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lxml import etree
 from lxml.etree import SubElement
 
+from ..markdown import plain_text
 from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse, letters
-from ..render.context import PackContext
-from .common import feedback_html, html_block, html_inline, plain, reproducible_zip, xml_bytes
+from .common import feedback_html, html_block, html_inline, reproducible_zip, xml_bytes
+
+if TYPE_CHECKING:
+    from ..render.context import PackContext  # a type only: the renderers import this package
 
 ASI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CC = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
@@ -145,7 +150,7 @@ def response_labels(item, words: dict) -> list[tuple[str, str]]:
             for letter, c in zip(letters(len(item.choices)), item.choices, strict=True)
         ]
     if isinstance(item, Matching):
-        return [(f"{item.id}-r{n}", plain(p.right)) for n, p in enumerate(item.pairs, 1)]
+        return [(f"{item.id}-r{n}", plain_text(p.right)) for n, p in enumerate(item.pairs, 1)]
     if isinstance(item, Ordering):
         return [(f"{item.id}-r{n}", str(n)) for n in range(1, len(item.sequence) + 1)]
     return []
@@ -199,16 +204,21 @@ def short(presentation, processing, item) -> None:
 def pairs(presentation, processing, item, labels) -> None:
     """Matching (and ordering as step-to-position matching): one response_lid per left side."""
     lefts = [p.left for p in item.pairs] if isinstance(item, Matching) else list(item.sequence)
-    share = f"{100 / len(lefts):.2f}"
-    for n, left in enumerate(lefts, 1):
+    for n, (left, share) in enumerate(zip(lefts, pair_scores(len(lefts)), strict=True), 1):
         lid = SubElement(presentation, a("response_lid"), ident=f"response_{item.id}-l{n}")
-        material(lid, plain(left), html=False)
+        material(lid, plain_text(left), html=False)
         render = SubElement(lid, a("render_choice"))
         for ident, text in labels:
             material(SubElement(render, a("response_label"), ident=ident), text, html=False)
         condition = SubElement(processing, a("respcondition"))
         varequal(SubElement(condition, a("conditionvar")), f"response_{item.id}-l{n}", f"{item.id}-r{n}")
         score(condition, "Add", share)
+
+
+def pair_scores(count: int) -> list[str]:
+    """Return each pair's score, to two decimals, that add up to exactly 100 (the last takes the rest)."""
+    each = round(100 / count, 2)
+    return [f"{each:.2f}"] * (count - 1) + [f"{100 - each * (count - 1):.2f}"]
 
 
 def manifest(ident: str) -> etree._Element:

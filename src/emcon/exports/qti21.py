@@ -6,12 +6,16 @@ the item's points) and shows its explanation and source as modal feedback.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lxml import etree
 from lxml.etree import SubElement
 
 from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse, letters
-from ..render.context import PackContext
 from .common import feedback_html, html_block, html_inline, reproducible_zip, xml_bytes
+
+if TYPE_CHECKING:
+    from ..render.context import PackContext  # a type only: the renderers import this package
 
 QTI = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import PACK
+from conftest import PACK, tree_digest
 
 PACKS = ["civilian-frontline", "leader-brief", "soldier-basic"]
 SHIPPED_FONTS = {
@@ -36,14 +36,6 @@ LOADING_ATTRIBUTES = {
     ("audio", "src"),
     ("video", "src"),
 }
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +170,7 @@ def test_manifest_lists_every_file_with_its_digest(default_build):
         manifest = json.loads((folder / "manifest.json").read_text())
         assert manifest["pack"] == pack
         listed = {e["path"]: e for e in manifest["outputs"]}
-        on_disk = set(tree_digest(folder)) - {"manifest.json"}
+        on_disk = {path for path, digest in tree_digest(folder).items() if digest != "dir"} - {"manifest.json"}
         assert set(listed) == on_disk
         for path, entry in listed.items():
             assert entry["sha256"] == hashlib.sha256((folder / path).read_bytes()).hexdigest()

@@ -150,13 +150,17 @@ def test_unassessed_objective_and_uncited_source_are_warnings(make_project, run)
     module = MODULE.replace(
         "quotes:\n  - text: every time you press a button\n    speaker: Someone\n    source: src\n", ""
     )
-    module = module.replace("objective: explain-alpha, prompt: Pick", "objective: explain-alpha, prompt: Pick")
+    untested = "  - id: name-alpha\n    action: Name a way phones emit\n    condition: Given a list\n    standard: Names one\n    bloom: remember\n"
+    module = module.replace("sections:\n", untested + "sections:\n", 1)
+    module = module.replace("objectives: [explain-alpha]", "objectives: [explain-alpha, name-alpha]")
     module = module.replace("source: src}", "source: other}")
     sources = SOURCES + SOURCES.replace("id: src", "id: other")
     root = make_project({"content/modules/alpha.yaml": module, "content/sources.yaml": sources})
     result = run("check", "--project", root)
     assert result.exit_code == 0, result.output
     assert "warning: source 'src' is cited nowhere" in result.output
+    line = line_of(module, "  - id: name-alpha")
+    assert f"alpha.yaml:{line}: warning: objective 'name-alpha' is assessed by no quiz item" in result.output
     strict = run("check", "--project", root, "--strict")
     assert strict.exit_code == 1
 

@@ -118,10 +118,17 @@ def assert_only_problems(result) -> None:
 
 
 def load_with_module(project: Path, text: str | bytes, relpath: str = MODULE_PATH):
-    """Replace the project's module (or another content file) with text; return what load_project answers."""
+    """Replace the project's module (or another content file) with text; return what load_project answers.
+
+    The file is put back afterwards, so that every example starts from the valid base project.
+    """
     path = project / relpath
+    original = path.read_bytes()
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
-    return load_project(project)
+    try:
+        return load_project(project)
+    finally:
+        path.write_bytes(original)
 
 
 @pytest.fixture

@@ -129,7 +129,7 @@ def test_card_rules_end_above_the_bottom_marking(card, default_pack):
 
 
 def test_card_picks_rules_from_the_modules_when_the_pack_names_none(make_project, run, tmp_path):
-    root = make_project({"content/packs/basic.yaml": PACK.replace("A4", "Letter") + "page_size: Letter\n"})
+    root = make_project({"content/packs/basic.yaml": PACK + "page_size: Letter\n"})
     out = tmp_path / "out"
     result = run("build", "--project", root, "--out", out, "--only", "card-pdf")
     assert result.exit_code == 0, result.output

@@ -25,8 +25,16 @@ if TYPE_CHECKING:
 def check_project(project: Project, sources_dir: Path | None = None) -> list[Problem]:
     """Run every cross-record check; return the problems found."""
     problems: list[Problem] = []
-    checks = (check_references, check_quiz_items, check_timings, check_assessment, check_usage, check_links)
-    for check in (*checks, check_languages):
+    checks = (
+        check_references,
+        check_quiz_items,
+        check_timings,
+        check_assessment,
+        check_usage,
+        check_links,
+        check_languages,
+    )
+    for check in checks:
         problems += check(project)
     if sources_dir is not None:
         problems += check_quotes(project, sources_dir)
@@ -183,12 +191,13 @@ def check_timings(project: Project) -> Iterator[Problem]:
     for pack in cur.packs.values():
         if not set(pack.modules) <= cur.modules.keys():
             continue  # its totals are unknown until every module loads
-        total = pack_step_minutes(pack) + sum(cur.modules[m].minutes for m in dict.fromkeys(pack.modules))
+        modules = [cur.modules[m] for m in dict.fromkeys(pack.modules)]  # one listed twice is reported elsewhere
+        total = pack_step_minutes(pack) + sum(m.minutes for m in modules)
         if total != pack.minutes:
             yield project.problem(
                 "pack", pack.id, ("minutes",), f"minutes: {pack.minutes}, but its modules and steps add up to {total}"
             )
-        available = sum(len(cur.modules[m].quiz) for m in pack.modules if m in cur.modules)
+        available = sum(len(m.quiz) for m in modules)
         if pack.quiz.questions > available:
             yield project.problem(
                 "pack",

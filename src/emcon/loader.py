@@ -232,7 +232,6 @@ class _Converter:
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict:
         out: dict = {}
-        first_line: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._report(key_node, loc, "merge keys (<<) are not supported; write the keys out")
@@ -243,9 +242,8 @@ class _Converter:
                 continue
             line = key_node.start_mark.line + 1
             if key in out:
-                self._report(key_node, loc + (key,), f"duplicate key (first at line {first_line[key]})")
+                self._report(key_node, loc + (key,), f"duplicate key (first at line {self.doc.lines[loc + (key,)]})")
                 continue
-            first_line[key] = line
             self.doc.lines[loc + (key,)] = line
             out[key] = self.convert(value_node, loc + (key,))
         return out

@@ -13,7 +13,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"  # lowercase letters, digits and hyphens
+ID_MAX = 64
+LETTER = r"^[a-z]$"  # a choice letter
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 WEB_ADDRESS = r"^https?://[^\s]+$"  # never javascript: or file:, which a link would run or open
@@ -159,13 +162,13 @@ def _one_answer(value: object) -> object:
 class SingleChoice(QuizBase):
     type: Literal["single"]
     choices: list[ChoiceLike] = Field(min_length=2, max_length=26)
-    answer: Annotated[str, BeforeValidator(_one_answer), StringConstraints(pattern=r"^[a-z]$")]
+    answer: Annotated[str, BeforeValidator(_one_answer), StringConstraints(pattern=LETTER)]
 
 
 class MultipleResponse(QuizBase):
     type: Literal["multiple"]
     choices: list[ChoiceLike] = Field(min_length=2, max_length=26)
-    answer: list[Annotated[str, StringConstraints(pattern=r"^[a-z]$")]] = Field(min_length=1)
+    answer: list[Annotated[str, StringConstraints(pattern=LETTER)]] = Field(min_length=1)
 
 
 class TrueFalse(QuizBase):

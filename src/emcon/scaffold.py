@@ -11,9 +11,9 @@ from string import Template
 import click
 
 from .errors import ContentError
+from .model import ID_MAX, ID_PATTERN
 from .project import CONTENT, load_project, shown_path
 from .schema import write_schemas
-from .validate import ID_PATTERN
 
 SKELETONS = files("emcon") / "skeletons"
 RENAMED = {"gitignore": ".gitignore"}  # dotfiles travel badly as package data
@@ -21,7 +21,7 @@ RENAMED = {"gitignore": ".gitignore"}  # dotfiles travel badly as package data
 
 def new_module(root: Path, ident: str, title: str | None) -> Path:
     """Write content/modules/<ident>.yaml from the commented skeleton; return its path."""
-    if not re.match(ID_PATTERN, ident) or len(ident) > 64:
+    if not re.match(ID_PATTERN, ident) or len(ident) > ID_MAX:
         message = f"{ident!r} is not a valid id: use lowercase letters, digits and hyphens"
         raise click.BadParameter(message, param_hint="ID")
     project, problems = load_project(root)

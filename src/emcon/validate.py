@@ -18,7 +18,6 @@ from .loader import UNREADABLE, Document, Loc, loc_text
 
 M = TypeVar("M", bound=BaseModel)
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 TYPE_ERRORS = ("int_", "string_type", "bool_", "list_type", "dict_type", "model_type", "date_", "model_attributes")
 TYPE_NAMES = {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number", bool: "true/false"}
 
@@ -160,11 +159,11 @@ def _all_field_names() -> set[str]:
 
 
 def _pattern_message(value: Any, pattern: str) -> str:
-    if pattern == ID_PATTERN:
+    if pattern == model.ID_PATTERN:
         return f"{value!r} is not a valid id: use lowercase letters, digits and hyphens"
     if pattern == model.WEB_ADDRESS:
         return f"{value!r} is not a web address: write it as https://... (or http://...)"
-    if pattern == r"^[a-z]$":
+    if pattern == model.LETTER:
         return f"{value!r} is not a choice letter (a, b, c, ...)"
     return f"{value!r} does not match the expected form {pattern}"
 

@@ -16,7 +16,7 @@ from . import markdown
 from .errors import Problem
 from .lint import lint_project
 from .loader import loc_text, not_utf8
-from .model import Matching, Module, MultipleResponse, Pack, SingleChoice, letters
+from .model import ChoiceItem, Matching, Module, MultipleResponse, Pack, letters
 
 if TYPE_CHECKING:
     from .project import Project
@@ -162,10 +162,10 @@ def check_quiz_items(project: Project) -> Iterator[Problem]:
 
 
 def _item_problems(item) -> Iterator[tuple[tuple, str]]:
-    if isinstance(item, (SingleChoice, MultipleResponse)):
+    if isinstance(item, ChoiceItem):
         valid = letters(len(item.choices))
         span = f"{valid[0]}-{valid[-1]}"
-        answers = [item.answer] if isinstance(item, SingleChoice) else item.answer
+        answers = item.correct
         for answer in answers:
             if answer not in valid:
                 yield ("answer",), f"'{answer}' is not one of the choices {span}"

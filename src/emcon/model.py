@@ -159,16 +159,35 @@ def _one_answer(value: object) -> object:
     )
 
 
-class SingleChoice(QuizBase):
-    type: Literal["single"]
+class ChoiceItem(QuizBase):
+    """An item answered by marking choices, lettered a, b, c in the order written."""
+
     choices: list[ChoiceLike] = Field(min_length=2, max_length=26)
+
+    @property
+    def lettered(self) -> list[tuple[str, Choice]]:
+        """Return (letter, choice) for each choice, as authored."""
+        return list(zip(letters(len(self.choices)), self.choices, strict=True))
+
+
+class SingleChoice(ChoiceItem):
+    type: Literal["single"]
     answer: Annotated[str, BeforeValidator(_one_answer), StringConstraints(pattern=LETTER)]
 
+    @property
+    def correct(self) -> list[str]:
+        """Return the letters of the correct choices (one)."""
+        return [self.answer]
 
-class MultipleResponse(QuizBase):
+
+class MultipleResponse(ChoiceItem):
     type: Literal["multiple"]
-    choices: list[ChoiceLike] = Field(min_length=2, max_length=26)
     answer: list[Annotated[str, StringConstraints(pattern=LETTER)]] = Field(min_length=1)
+
+    @property
+    def correct(self) -> list[str]:
+        """Return the letters of the correct choices."""
+        return list(self.answer)
 
 
 class TrueFalse(QuizBase):

@@ -112,7 +112,7 @@ def _question(number: int, item, module: Module, rng: random.Random) -> FormQues
     """Shuffle the parts of one item for one form."""
     if isinstance(item, (SingleChoice, MultipleResponse)):
         order = _shuffle_unpinned([c.pin for c in item.choices], rng)
-        correct = {item.answer} if isinstance(item, SingleChoice) else set(item.answer)
+        correct = set(item.correct)
         old = letters(len(item.choices))
         new = letters(len(order))
         answer = tuple(new[k] for k, j in enumerate(order) if old[j] in correct)

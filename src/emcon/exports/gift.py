@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..markdown import plain_text
-from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse, letters
+from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse
 from .common import (
     category_names,
     feedback_html,
@@ -56,15 +56,12 @@ def question(item, sources: dict, label: str) -> str:
 def answers(item) -> list[str]:
     """Return the answer lines of an item, inside its braces."""
     if isinstance(item, SingleChoice):
-        return [
-            ("=" if letter == item.answer else "~") + escape(html_inline(c.text))
-            for letter, c in zip(letters(len(item.choices)), item.choices, strict=True)
-        ]
+        return [("=" if letter == item.answer else "~") + escape(html_inline(c.text)) for letter, c in item.lettered]
     if isinstance(item, MultipleResponse):
         right, wrong = share(len(item.answer)), share(max(1, len(item.choices) - len(item.answer)))
         return [
             f"~%{percent(right) if letter in item.answer else '-' + percent(wrong)}%" + escape(html_inline(c.text))
-            for letter, c in zip(letters(len(item.choices)), item.choices, strict=True)
+            for letter, c in item.lettered
         ]
     if isinstance(item, TrueFalse):
         return ["TRUE" if item.answer else "FALSE"]

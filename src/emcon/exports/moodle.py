@@ -14,7 +14,7 @@ from lxml import etree
 from lxml.etree import SubElement
 
 from ..markdown import plain_text
-from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse, letters
+from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse
 from .common import (
     feedback_html,
     html_block,
@@ -102,14 +102,14 @@ def combined_feedback(node: etree._Element) -> None:
 def choices(node: etree._Element, item) -> None:
     """Fill a multichoice question; pinned choices turn Moodle's shuffling off."""
     single = isinstance(item, SingleChoice)
-    correct = [item.answer] if single else item.answer
+    correct = item.correct
     SubElement(node, "single").text = "true" if single else "false"
     SubElement(node, "shuffleanswers").text = "false" if any(c.pin for c in item.choices) else "true"
     SubElement(node, "answernumbering").text = "abc"
     SubElement(node, "showstandardinstruction").text = "1"
     combined_feedback(node)
     right, wrong = share(len(correct)), share(max(1, len(item.choices) - len(correct)))
-    for letter, choice in zip(letters(len(item.choices)), item.choices, strict=True):
+    for letter, choice in item.lettered:
         if letter in correct:
             answer(node, percent(right), html_inline(choice.text))
         else:

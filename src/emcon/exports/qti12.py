@@ -14,7 +14,7 @@ from lxml import etree
 from lxml.etree import SubElement
 
 from ..markdown import plain_text
-from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse, letters
+from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse
 from .common import feedback_html, html_block, html_inline, reproducible_zip, xml_bytes
 
 if TYPE_CHECKING:
@@ -145,10 +145,7 @@ def response_labels(item, words: dict) -> list[tuple[str, str]]:
     if isinstance(item, TrueFalse):
         return [(f"{item.id}-true", words["true"]), (f"{item.id}-false", words["false"])]
     if isinstance(item, (SingleChoice, MultipleResponse)):
-        return [
-            (f"{item.id}-{letter}", html_inline(c.text))
-            for letter, c in zip(letters(len(item.choices)), item.choices, strict=True)
-        ]
+        return [(f"{item.id}-{letter}", html_inline(c.text)) for letter, c in item.lettered]
     if isinstance(item, Matching):
         return [(f"{item.id}-r{n}", plain_text(p.right)) for n, p in enumerate(item.pairs, 1)]
     if isinstance(item, Ordering):
@@ -159,8 +156,7 @@ def response_labels(item, words: dict) -> list[tuple[str, str]]:
 def correct_idents(item) -> list[str]:
     if isinstance(item, TrueFalse):
         return [f"{item.id}-{'true' if item.answer else 'false'}"]
-    answers = [item.answer] if isinstance(item, SingleChoice) else item.answer
-    return [f"{item.id}-{letter}" for letter in answers]
+    return [f"{item.id}-{letter}" for letter in item.correct]
 
 
 def varequal(parent: etree._Element, respident: str, text: str) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 from lxml.etree import SubElement
 
-from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse, letters
+from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse
 from .common import feedback_html, html_block, html_inline, reproducible_zip, xml_bytes
 
 if TYPE_CHECKING:
@@ -150,8 +150,7 @@ class Choice:
         if isinstance(item, TrueFalse):
             correct_values(response, ["true" if item.answer else "false"])
         else:
-            answers = [item.answer] if isinstance(item, SingleChoice) else item.answer
-            correct_values(response, [a.upper() for a in answers])
+            correct_values(response, [a.upper() for a in item.correct])
 
     @staticmethod
     def body(body, item, words) -> None:
@@ -166,7 +165,7 @@ class Choice:
         interaction = SubElement(
             body, q("choiceInteraction"), responseIdentifier="RESPONSE", shuffle="true", maxChoices="0" if many else "1"
         )
-        for letter, choice in zip(letters(len(item.choices)), item.choices, strict=True):
+        for letter, choice in item.lettered:
             html_into(
                 SubElement(
                     interaction, q("simpleChoice"), identifier=letter.upper(), fixed="true" if choice.pin else "false"

@@ -51,12 +51,14 @@ def render(ctx: PackContext) -> list[Output]:
     """Return the instructor guide PDF."""
     slots = timetable(ctx.pack, ctx.modules)
     forms = ctx.forms
+    rows = blueprint(ctx.modules, forms)
     job = ctx.pdf_job(
         "instructor.html",
         slots=slots,
         total=clock(sum(s.minutes for s in slots)),
         forms=forms,
-        blueprint=blueprint(ctx.modules, forms),
+        blueprint=rows,
+        numbers={(row.module.id, row.objective.id): row.number for row in rows},  # "2.1" by module and objective
         letters=letters,
     )
     return [Output("instructor-pdf", "instructor.pdf", pdf=job)]

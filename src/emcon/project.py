@@ -49,12 +49,12 @@ def load_project(root: Path, sources_dir: Path | None = None) -> tuple[Project |
         return None, [Problem(shown_path(root), 1, f"no {CONTENT}/ folder here; run `emcon init` or pass --project")]
     problems: list[Problem] = []
     origins: dict[tuple[str, str], tuple[Document, Loc]] = {}
-    modules = _load_named(content / "modules", Module, "module", origins, problems)
-    packs = _load_named(content / "packs", Pack, "pack", origins, problems)
+    modules, module_files = _load_named(root, content / "modules", Module, "module", origins, problems)
+    packs, _ = _load_named(root, content / "packs", Pack, "pack", origins, problems)
     sources = _load_listed(content / "sources.yaml", Source, "source", origins, problems)
     glossary = _load_listed(content / "glossary.yaml", GlossaryTerm, "term", origins, problems)
     curriculum = Curriculum(modules=modules, packs=packs, sources=sources, glossary=glossary)
-    broken = frozenset(p.stem for p in (content / "modules").glob("*.yaml")) - modules.keys()
+    broken = frozenset(module_files - modules.keys())
     files = {shown_path(content / "sources.yaml"): "source", shown_path(content / "glossary.yaml"): "glossary term"}
     unread = frozenset(files[p.path] for p in problems if p.path in files)
     project = Project(root, curriculum, origins, broken, unread)
@@ -62,14 +62,16 @@ def load_project(root: Path, sources_dir: Path | None = None) -> tuple[Project |
     return project, problems
 
 
-def _load_named(folder: Path, cls, kind: str, origins: dict, problems: list[Problem]) -> dict:
-    """Load one record per file; the file name is the record's id."""
-    records = {}
+def _load_named(root: Path, folder: Path, cls, kind: str, origins: dict, problems: list[Problem]) -> tuple[dict, set]:
+    """Load one record per file (the file name is its id); return the records and the ids of every file tried."""
+    records, tried = {}, set()
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml":  # it would be left out unseen
-            problems.append(Problem(shown_path(path), 1, f"content files end in .yaml: rename it {path.stem}.yaml"))
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        doc, found = read_document(path, shown_path(path), inside=folder.parent.parent)  # the project
+        if path.suffix != ".yaml":
+            if path.suffix.lower() in (".yml", ".yaml"):  # it would be left out unseen
+                problems.append(Problem(shown_path(path), 1, f"content files end in .yaml: rename it {path.stem}.yaml"))
+            continue
+        tried.add(path.stem)
+        doc, found = read_document(path, shown_path(path), inside=root)
         problems += found
         if doc is None:
             continue
@@ -84,7 +86,7 @@ def _load_named(folder: Path, cls, kind: str, origins: dict, problems: list[Prob
         else:
             records[record.id] = record
             origins[(kind, record.id)] = (doc, ())
-    return records
+    return records, tried
 
 
 def _load_listed(path: Path, cls, kind: str, origins: dict, problems: list[Problem]) -> dict:

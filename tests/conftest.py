@@ -95,6 +95,16 @@ MINIMAL = {
 }
 
 
+def line_of(text: str, needle: str) -> int:
+    """Return the 1-based line where needle first appears in text."""
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def flat(text: str) -> str:
+    """Collapse whitespace, so line breaks in a PDF or in YAML do not matter."""
+    return " ".join(text.split())
+
+
 @pytest.fixture
 def make_project(tmp_path):
     """Write a tiny curriculum into tmp_path; files given override or add to the minimal one."""

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import MODULE, PACK, REPO, SHARED, SOURCES
+from conftest import MODULE, PACK, REPO, SHARED, SOURCES, line_of
 from emcon.project import load_project
 
 SOURCES_DIR = SHARED / "sources"
-
-
-def line_of(text: str, needle: str) -> int:
-    """Return the 1-based line where needle first appears in text."""
-    return text[: text.index(needle)].count("\n") + 1
 
 
 @pytest.fixture(scope="module")

@@ -7,21 +7,12 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from conftest import MODULE, PACK, REPO
+from conftest import MODULE, PACK, REPO, flat, line_of
 from emcon.project import load_project
 from emcon.quiz import draw_forms
 from emcon.render.instructor import blueprint, clock, timetable
 
 PACK_ID = "soldier-basic"
-
-
-def flat(text: str) -> str:
-    """Collapse whitespace, so line breaks in the PDF or the YAML do not matter."""
-    return " ".join(text.split())
-
-
-def line_of(text: str, needle: str) -> int:
-    return text[: text.index(needle)].count("\n") + 1
 
 
 @pytest.fixture(scope="module")

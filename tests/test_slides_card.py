@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
-from conftest import PACK, REPO
+from conftest import PACK, REPO, flat
 from emcon.build import plan_pack
 from emcon.markdown import plain_text
 from emcon.project import load_project
@@ -14,10 +14,6 @@ from emcon.theme import Theme
 
 PACK_ID = "soldier-basic"
 MM = 72 / 25.4
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def fragments(page) -> list[tuple[float, float, float, str]]:

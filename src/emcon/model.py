@@ -33,6 +33,18 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ForAudiences(Strict):
+    """A part of a module that only some audiences see (empty: every audience)."""
+
+    audiences: list[Audience] = Field(
+        [], description="show this only in packs for these audiences; empty or absent: every audience"
+    )
+
+    def shown_to(self, audience: str) -> bool:
+        """Return whether a pack for this audience shows this part."""
+        return not self.audiences or audience in self.audiences
+
+
 # ---------------------------------------------------------------- sources
 
 
@@ -79,14 +91,14 @@ class Figure(Strict):
     alt: Line
 
 
-class Section(Strict):
+class Section(ForAudiences):
     heading: Line
     body: Text
     background: bool = Field(False, description="general background beyond the sources")
     figure: Figure | None = None
 
 
-class Quote(Strict):
+class Quote(ForAudiences):
     text: Text = Field(description="verbatim, character for character, as in the source")
     speaker: Line
     role: Line | None = None
@@ -94,7 +106,7 @@ class Quote(Strict):
     context: Line | None = None
 
 
-class CaseStudy(Strict):
+class CaseStudy(ForAudiences):
     title: Line
     body: Text
     lessons: list[Line] = []
@@ -106,19 +118,69 @@ class Rules(Strict):
     dont: list[Line] = Field(min_length=1)
 
 
-class Discussion(Strict):
+class Discussion(ForAudiences):
     question: Line
     good_answer: Text = Field(description="instructor note: what a good answer contains")
     watch_for: Text | None = Field(None, description="instructor note: misconceptions to watch for")
 
 
-class Step(Strict):
-    """A learning step of the lesson plan."""
+# What a learning step puts in front of the class: a part of its module, by field and index.
+SHOW_REF = r"^((sections|case_studies|quotes|discussion|exercises)\[[0-9]+\]|rules|key_points|objectives)$"
+ShowRef = Annotated[str, StringConstraints(pattern=SHOW_REF)]
+
+
+class Step(ForAudiences):
+    """A learning step of the lesson plan, with the instructor's script for it."""
 
     title: Line
     method: Method
     minutes: int = Field(ge=1, le=240)
     objectives: list[Id] = []
+    shows: list[ShowRef] = Field(
+        [],
+        description="the module's parts this step shows, in teaching order; slides follow it",
+        examples=[["sections[0]", "quotes[1]", "case_studies[0]", "rules"]],
+    )
+    say: Text | None = Field(None, description="instructor script: what to say and do in this step")
+    ask: Line | None = Field(None, description="instructor script: the question to put to the class")
+    listen_for: Text | None = Field(None, description="instructor script: the answer to draw out")
+
+
+class Material(Strict):
+    """A document an exercise hands to learners (a unit phone policy, a scenario map)."""
+
+    title: Line
+    body: Text
+
+
+class RubricRow(Strict):
+    """One GO/NO-GO criterion of an exercise."""
+
+    criterion: Line
+    go: Line
+    no_go: Line
+
+
+class Exercise(ForAudiences):
+    """A practical exercise: learners do the thing the objective asks, and are judged GO or NO-GO."""
+
+    id: Id
+    title: Line
+    minutes: int = Field(ge=1, le=240)
+    objectives: list[Id] = Field(min_length=1)
+    scenario: Text = Field(description="learner: the situation")
+    task: Text = Field(description="learner: what to do and hand in")
+    material: list[Material] = Field([], description="learner: documents the task needs, printed in the handout")
+    rubric: list[RubricRow] = Field(min_length=1, description="instructor: GO / NO-GO criteria")
+    expected: Text = Field(description="instructor: what a GO answer contains")
+
+
+class AudienceVariant(Strict):
+    """What a module says differently to one audience: each given field replaces the module's own."""
+
+    summary: Text | None = None
+    key_points: list[Line] | None = None
+    rules: Rules | None = None
 
 
 class Choice(Strict):
@@ -135,7 +197,7 @@ def _choice_from_text(value: object) -> object:
 ChoiceLike = Annotated[Choice, BeforeValidator(_choice_from_text, json_schema_input_type=Line | Choice)]
 
 
-class QuizBase(Strict):
+class QuizBase(ForAudiences):
     id: Id
     objective: Id
     prompt: Text
@@ -238,8 +300,23 @@ class Module(Strict):
     discussion: list[Discussion] = []
     instructor_notes: list[Text] = []
     steps: list[Step] = []
+    exercises: list[Exercise] = []
     glossary: list[Id] = []
     quiz: list[QuizItem] = []
+    per_audience: dict[Audience, AudienceVariant] = Field(
+        {}, description="text that one audience reads instead of the module's own, e.g. civilian rules"
+    )
+
+    def for_audience(self, audience: str) -> Module:
+        """Return this module as a pack for the audience shows it: its parts for others left out."""
+        variant = self.per_audience.get(audience)
+        replaced = variant.model_dump(exclude_none=True) if variant else {}
+        kept = {
+            name: [part for part in getattr(self, name) if part.shown_to(audience)]
+            for name in ("sections", "case_studies", "quotes", "discussion", "steps", "exercises", "quiz")
+        }
+        # Variants were validated on their own, so no new validation is needed, only new values.
+        return self.model_copy(update=kept | {k: getattr(variant, k) for k in replaced})
 
     def cited_sources(self) -> set[str]:
         """Return the ids of the sources this module's quotes, case studies and quiz items cite."""
@@ -256,11 +333,19 @@ class TerminalObjective(Strict):
     standard: Line
 
 
+FormField = Literal["name", "unit", "date", "group", "student-number"]
+
+
 class QuizSettings(Strict):
     questions: int = Field(10, ge=1, le=500, description="questions drawn into each form")
     forms: int = Field(2, ge=1, le=26)
     seed: int = 1
-    minutes: int = Field(15, ge=1, le=240, description="time allowed")
+    minutes: int = Field(15, ge=1, le=240, description="time allowed; the timetable gives the quiz this time")
+    pass_mark: int = Field(80, ge=1, le=100, description="percent of the points needed to pass")
+    fields: list[FormField] = Field(
+        ["name", "unit", "date"], min_length=1, description="what a learner writes at the top of a quiz form"
+    )
+    answer_sheets: bool = Field(False, description="print bubble answer sheets that `emcon grade` reads")
 
 
 # A line of the pocket card: short enough that three fit one side of 85 x 55 mm in 7 pt type.
@@ -312,8 +397,8 @@ class Curriculum:
     glossary: dict[str, GlossaryTerm]
 
     def pack_modules(self, pack: Pack) -> list[Module]:
-        """Return the pack's modules in teaching order."""
-        return [self.modules[m] for m in pack.modules]
+        """Return the pack's modules in teaching order, as the pack's audience reads them."""
+        return [self.modules[m].for_audience(pack.audience) for m in pack.modules]
 
 
 def letters(n: int) -> list[str]:

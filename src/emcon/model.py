@@ -68,6 +68,7 @@ class GlossaryTerm(Strict):
     term: Line
     definition: Text
     expansion: Line | None = Field(None, description="what an abbreviation stands for")
+    background: bool = Field(False, description="general background beyond the sources: learners see it marked")
 
 
 # ---------------------------------------------------------------- modules

@@ -16,7 +16,7 @@ from . import markdown
 from .errors import Problem
 from .lint import lint_project
 from .loader import loc_text, not_utf8
-from .model import ChoiceItem, Matching, Module, MultipleResponse, Pack, letters
+from .model import ChoiceItem, Matching, Module, MultipleResponse, Ordering, Pack, letters
 
 if TYPE_CHECKING:
     from .project import Project
@@ -26,6 +26,7 @@ def check_project(project: Project, sources_dir: Path | None = None) -> list[Pro
     """Run every cross-record check; return the problems found."""
     problems: list[Problem] = []
     checks = (
+        check_reserved_ids,
         check_references,
         check_quiz_items,
         check_timings,
@@ -46,6 +47,20 @@ def _unknown(kind: str, ident: str, known) -> str:
     close = difflib.get_close_matches(ident, sorted(known), n=1, cutoff=0.6)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     return f"{kind} '{ident}' is not defined{hint}"
+
+
+# A module becomes site/<id>.html beside site/index.html and site/assets/; a pack becomes build/<id>/
+# beside build/index.html: these ids would overwrite another output or be overwritten by it.
+RESERVED_IDS = frozenset({"index", "assets", "site"})
+
+
+def check_reserved_ids(project: Project) -> Iterator[Problem]:
+    """No module or pack takes a name the outputs use."""
+    cur = project.curriculum
+    for kind, records in (("module", cur.modules), ("pack", cur.packs)):
+        for ident in sorted(records.keys() & RESERVED_IDS):
+            message = f"id: '{ident}' is a name the built site uses for its own files; rename the {kind} and its file"
+            yield project.problem(kind, ident, ("id",), message)
 
 
 def check_references(project: Project) -> Iterator[Problem]:
@@ -175,8 +190,24 @@ def _item_problems(item) -> Iterator[tuple[tuple, str]]:
         for j, text in enumerate(texts):
             if text in texts[:j]:
                 yield ("choices", j), f"duplicates choice {valid[texts.index(text)]}"
-    if isinstance(item, Matching) and len(item.pairs) < 2:
-        yield ("pairs",), f"a matching item needs at least 2 pairs, has {len(item.pairs)}"
+    if isinstance(item, Matching):
+        if len(item.pairs) < 2:
+            yield ("pairs",), f"a matching item needs at least 2 pairs, has {len(item.pairs)}"
+        for side in ("left", "right"):
+            texts = [getattr(p, side) for p in item.pairs]
+            for j, twin in _repeats(texts):
+                yield ("pairs", j, side), f"is the same as pairs[{twin}].{side}; the key would be ambiguous"
+    if isinstance(item, Ordering):
+        for j, twin in _repeats(item.sequence):
+            yield ("sequence", j), f"is the same as sequence[{twin}]; the right order would be ambiguous"
+
+
+def _repeats(texts: list[str]) -> Iterator[tuple[int, int]]:
+    """Yield (index, index of its first twin) for each text that repeats an earlier one (case and spaces ignored)."""
+    folded = [" ".join(t.split()).casefold() for t in texts]
+    for j, text in enumerate(folded):
+        if text in folded[:j]:
+            yield j, folded.index(text)
 
 
 def check_timings(project: Project) -> Iterator[Problem]:
@@ -198,7 +229,7 @@ def check_timings(project: Project) -> Iterator[Problem]:
                 "pack", pack.id, ("minutes",), f"minutes: {pack.minutes}, but its modules and steps add up to {total}"
             )
         available = sum(len(m.quiz) for m in modules)
-        if pack.quiz.questions > available:
+        if 0 < available < pack.quiz.questions:  # no items at all: the pack has no quiz, and builds none
             yield project.problem(
                 "pack",
                 pack.id,
@@ -232,7 +263,10 @@ def _forms_cover_objectives(project: Project) -> Iterator[Problem]:
     """Warn when a pack's forms draw too few questions to test each of its objectives."""
     cur = project.curriculum
     for pack in cur.packs.values():
-        objectives = sum(len(cur.modules[m].objectives) for m in pack.modules if m in cur.modules)
+        modules = [cur.modules[m] for m in pack.modules if m in cur.modules]
+        if not any(m.quiz for m in modules):
+            continue  # no quiz at all: nothing is drawn
+        objectives = sum(len(m.objectives) for m in modules)
         if pack.quiz.questions < objectives:
             message = (
                 f"quiz.questions: draws {pack.quiz.questions} questions for {objectives} objectives, "

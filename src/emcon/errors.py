@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import click
+
+# Control characters, line breaks and bidi overrides: echoed raw, they could move the cursor,
+# recolour the terminal or forge a line of output. Tab is kept.
+UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Return text with every control character written as an escape (ESC as \\x1b), safe to print."""
+    return UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 @dataclass(frozen=True, order=True)
@@ -18,7 +33,7 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
+        return printable(f"{self.path}:{self.line}: {prefix}{self.message}")
 
 
 def errors_in(problems: list[Problem], strict: bool = False) -> list[Problem]:
@@ -45,7 +60,7 @@ class BuildError(click.ClickException):
     exit_code = 1
 
     def show(self, file=None) -> None:
-        click.echo(f"error: {self.message}", err=True)
+        click.echo(f"error: {printable(self.message)}", err=True)
 
 
 def problem_lines(problems: list[Problem]) -> list[str]:

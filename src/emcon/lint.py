@@ -90,6 +90,8 @@ def unmeasurable_verb(action: str) -> str | None:
 
 def lint_packless_modules(project: Project) -> Iterator[Problem]:
     """Every module is taught in at least one pack."""
+    if project.broken_packs:
+        return  # a pack that failed to load may be the one that lists them
     packed = {m for pack in project.curriculum.packs.values() for m in pack.modules}
     for module in project.curriculum.modules.values():
         if module.id not in packed:

@@ -29,6 +29,10 @@ MAX_BYTES = 1_000_000  # far above any real lesson; keeps a stray dump from eati
 MAX_NODES = 100_000  # stops alias-expansion bombs ("billion laughs") early
 MAX_DEPTH = 60
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab and line ends
+NONCHARACTER = re.compile("[\ufdd0-\ufdef\ufffe\uffff]")  # not characters: XML and every export refuse them
+BARE_WORD = "tag:emcon:bare-word"  # yes/no/on/off/y/n unquoted: true/false to YAML 1.1, text to YAML 1.2
+BARE_WORDS = re.compile(r"^(?:yes|no|on|off|y|n)$", re.IGNORECASE)
+BARE_WORD_MESSAGE = "is true/false to some YAML readers and text to others: write true or false, or put text in quotes"
 
 # PyYAML's words for the end of the input, in the words of someone editing a file.
 SYNTAX_WORDS = (
@@ -39,6 +43,30 @@ SYNTAX_WORDS = (
 PLAIN_TAGS = {
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
+
+
+class ContentResolver(Resolver):
+    """YAML 1.1's resolver, but only true/false are booleans; yes/no/on/off/y/n get a tag of their own.
+
+    Editors read YAML 1.2, where `no` is text; PyYAML reads YAML 1.1, where it is false.
+    A bare word that the two read differently is reported, so the editor and emcon agree.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+    }
+
+
+ContentResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+ContentResolver.add_implicit_resolver(BARE_WORD, BARE_WORDS, list("yYnNoO"))
+
+
+class _SafeLoader(yaml.SafeLoader, ContentResolver):
+    """PyYAML's pure-Python loader with the content resolver."""
+
 
 Loc = tuple[Any, ...]
 
@@ -122,7 +150,8 @@ def parse_document(text: str, shown: str) -> tuple[Document | None, list[Problem
     except yaml.reader.ReaderError as exc:
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         line = text.count("\n", 0, exc.position) + 1
-        return None, [Problem(shown, line, f"character U+{code:04X} is a control character, not text; remove it")]
+        kind = "not a character" if NONCHARACTER.match(chr(code)) else "a control character"
+        return None, [Problem(shown, line, f"character U+{code:04X} is {kind}, not text; remove it")]
     except RecursionError:
         return None, [Problem(shown, 1, f"nesting is too deep; at most {MAX_DEPTH} levels are allowed")]
     if node is None:
@@ -146,11 +175,11 @@ def _compose(text: str):
             return loader, loader.get_single_node()
         except yaml.MarkedYAMLError:
             pass  # libyaml words its errors differently: read again for PyYAML's message
-    loader = yaml.SafeLoader(text)
+    loader = _SafeLoader(text)
     return loader, loader.get_single_node()
 
 
-class _FastLoader(Composer, CParser or object, SafeConstructor, Resolver):
+class _FastLoader(Composer, CParser or object, SafeConstructor, ContentResolver):
     """libyaml's scanner and parser (about 20 times faster) under PyYAML's own composer.
 
     The composer stays in Python because libyaml's recursion has no limit: deep
@@ -160,7 +189,7 @@ class _FastLoader(Composer, CParser or object, SafeConstructor, Resolver):
     def __init__(self, text: str):
         CParser.__init__(self, text)
         SafeConstructor.__init__(self)
-        Resolver.__init__(self)
+        ContentResolver.__init__(self)
         Composer.__init__(self)
 
 
@@ -211,6 +240,9 @@ class _Converter:
     def convert(self, node: Node, loc: Loc) -> Any:
         self._count(node, loc)
         self.doc.lines.setdefault(loc, node.start_mark.line + 1)
+        if node.tag == BARE_WORD:
+            self._report(node, loc, f"'{node.value}' {BARE_WORD_MESSAGE}")
+            return UNREADABLE
         if node.tag not in PLAIN_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             self._report(node, loc, f"tag {tag} is not allowed; content is plain data (text, numbers, lists, mappings)")
@@ -250,7 +282,7 @@ class _Converter:
 
     def _key(self, node: Node) -> str | None:
         """Return a key as written: every key in content is a name, so `1:` or `no:` stay text."""
-        if not isinstance(node, ScalarNode) or node.tag not in PLAIN_TAGS:
+        if not isinstance(node, ScalarNode) or node.tag not in PLAIN_TAGS | {BARE_WORD}:
             return None
         return node.value
 
@@ -263,6 +295,10 @@ class _Converter:
         control = CONTROL.search(value) if isinstance(value, str) else None
         if control:  # an escape such as "\x08" in quotes: no reader or output format wants it
             self._report(node, loc, f"holds the control character U+{ord(control[0]):04X}, not text; remove it")
+            return UNREADABLE
+        odd = NONCHARACTER.search(value) if isinstance(value, str) else None
+        if odd:  # "\uFFFE" in quotes: a noncharacter, which no XML export can hold
+            self._report(node, loc, f"holds U+{ord(odd[0]):04X}, which is not a character, not text; remove it")
             return UNREADABLE
         return value
 

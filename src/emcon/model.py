@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import Strict as StrictType
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"  # lowercase letters, digits and hyphens
 ID_MAX = 64
@@ -21,6 +22,8 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 WEB_ADDRESS = r"^https?://[^\s]+$"  # never javascript: or file:, which a link would run or open
 WebAddress = Annotated[str, StringConstraints(pattern=WEB_ADDRESS, max_length=500)]
+# A whole number as written: never true/false, which pydantic would read as 1 or 0 (`minutes: true`).
+Number = Annotated[int, StrictType()]
 Audience = Literal["soldier", "leader", "civilian"]
 Bloom = Literal["remember", "understand", "apply", "analyze", "evaluate", "create"]
 Method = Literal["lecture", "discussion", "case-study", "demonstration", "practical", "check"]
@@ -135,7 +138,7 @@ class Step(ForAudiences):
 
     title: Line
     method: Method
-    minutes: int = Field(ge=1, le=240)
+    minutes: Number = Field(ge=1, le=240)
     objectives: list[Id] = []
     shows: list[ShowRef] = Field(
         [],
@@ -167,7 +170,7 @@ class Exercise(ForAudiences):
 
     id: Id
     title: Line
-    minutes: int = Field(ge=1, le=240)
+    minutes: Number = Field(ge=1, le=240)
     objectives: list[Id] = Field(min_length=1)
     scenario: Text = Field(description="learner: the situation")
     task: Text = Field(description="learner: what to do and hand in")
@@ -204,7 +207,7 @@ class QuizBase(ForAudiences):
     prompt: Text
     explanation: Text | None = None
     source: Id
-    points: int = Field(1, ge=1, le=100)
+    points: Number = Field(1, ge=1, le=100)
 
 
 def _one_answer(value: object) -> object:
@@ -291,7 +294,7 @@ class Module(Strict):
     title: Line
     summary: Text
     audience: list[Audience] = Field(min_length=1)
-    minutes: int = Field(ge=1, le=480)
+    minutes: Number = Field(ge=1, le=480)
     objectives: list[Objective] = Field(min_length=1)
     sections: list[Section] = Field(min_length=1)
     key_points: list[Line] = Field(min_length=1)
@@ -338,11 +341,11 @@ FormField = Literal["name", "unit", "date", "group", "student-number"]
 
 
 class QuizSettings(Strict):
-    questions: int = Field(10, ge=1, le=500, description="questions drawn into each form")
-    forms: int = Field(2, ge=1, le=26)
-    seed: int = 1
-    minutes: int = Field(15, ge=1, le=240, description="time allowed; the timetable gives the quiz this time")
-    pass_mark: int = Field(80, ge=1, le=100, description="percent of the points needed to pass")
+    questions: Number = Field(10, ge=1, le=500, description="questions drawn into each form")
+    forms: Number = Field(2, ge=1, le=26)
+    seed: Number = 1
+    minutes: Number = Field(15, ge=1, le=240, description="time allowed; the timetable gives the quiz this time")
+    pass_mark: Number = Field(80, ge=1, le=100, description="percent of the points needed to pass")
     fields: list[FormField] = Field(
         ["name", "unit", "date"], min_length=1, description="what a learner writes at the top of a quiz form"
     )
@@ -371,7 +374,7 @@ class Pack(Strict):
     title: Line
     subtitle: Line | None = None
     audience: Audience
-    minutes: int = Field(ge=1, le=2400)
+    minutes: Number = Field(ge=1, le=2400)
     version: Line = "1.0"
     date: datetime.date
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"

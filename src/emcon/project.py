@@ -24,6 +24,7 @@ class Project:
     origins: dict[tuple[str, str], tuple[Document, Loc]] = field(default_factory=dict)
     broken: frozenset[str] = frozenset()  # ids of module files that failed to load: no follow-on errors
     unread: frozenset[str] = frozenset()  # "source", "glossary term": their file had errors, so ids may be missing
+    broken_packs: frozenset[str] = frozenset()  # pack files that failed to load: the modules they list are unknown
 
     def problem(self, kind: str, ident: str, loc: Loc, message: str, severity: str = "error") -> Problem:
         """Return a Problem at the line of loc inside the record kind/ident."""
@@ -50,14 +51,14 @@ def load_project(root: Path, sources_dir: Path | None = None) -> tuple[Project |
     problems: list[Problem] = []
     origins: dict[tuple[str, str], tuple[Document, Loc]] = {}
     modules, module_files = _load_named(root, content / "modules", Module, "module", origins, problems)
-    packs, _ = _load_named(root, content / "packs", Pack, "pack", origins, problems)
+    packs, pack_files = _load_named(root, content / "packs", Pack, "pack", origins, problems)
     sources = _load_listed(content / "sources.yaml", Source, "source", origins, problems)
     glossary = _load_listed(content / "glossary.yaml", GlossaryTerm, "term", origins, problems)
     curriculum = Curriculum(modules=modules, packs=packs, sources=sources, glossary=glossary)
     broken = frozenset(module_files - modules.keys())
     files = {shown_path(content / "sources.yaml"): "source", shown_path(content / "glossary.yaml"): "glossary term"}
     unread = frozenset(files[p.path] for p in problems if p.path in files)
-    project = Project(root, curriculum, origins, broken, unread)
+    project = Project(root, curriculum, origins, broken, unread, frozenset(pack_files - packs.keys()))
     problems += checks.check_project(project, sources_dir)
     return project, problems
 

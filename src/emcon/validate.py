@@ -59,7 +59,12 @@ def _problems(doc: Document, base: Loc, exc: ValidationError) -> list[Problem]:
     for loc, error in found:
         if loc in typos.values():
             continue  # the missing key is reported with its misspelling
-        what = f"unknown key '{loc[-1]}' (did you mean '{typos[loc][-1]}'?)" if loc in typos else describe(error)
+        if loc in typos:
+            what = f"unknown key '{loc[-1]}' (did you mean '{typos[loc][-1]}'?)"
+        elif error["type"] == "extra_forbidden" and loc[-1] in _all_field_names():
+            what = _misplaced_key(str(loc[-1]), _at(doc.data, loc[:-1]))
+        else:
+            what = describe(error)
         message = f"{_path_text(loc[len(base) :], base)}: {what}"
         if (loc, message) not in seen:
             seen.add((loc, message))
@@ -148,6 +153,14 @@ def _did_you_mean(value: Any, expected: str) -> str:
 def _unknown_key(key: str) -> str:
     close = difflib.get_close_matches(key, sorted(_all_field_names()), n=1, cutoff=0.7)
     return f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+
+
+def _misplaced_key(key: str, record: Any) -> str:
+    """Return the message for a key other records have but this one does not (no "did you mean" itself)."""
+    kind = record.get("type") if isinstance(record, dict) else None
+    if isinstance(kind, str):
+        return f"unknown key '{key}': a {kind} item has no '{key}'"
+    return f"unknown key '{key}': other records have it, this one does not"
 
 
 def _all_field_names() -> set[str]:

@@ -1,0 +1,35 @@
+"""Content rules that keep output right: no follow-on noise, packs without a quiz, messages safe to print."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import MODULE, PACK
+from emcon.errors import Problem
+
+NO_QUIZ = MODULE.split("quiz:\n")[0]
+
+
+def test_a_pack_that_fails_to_load_adds_no_module_in_no_pack_warnings(make_project, run):
+    root = make_project({"content/packs/basic.yaml": PACK.replace("minutes: 5", "minutes: five")})
+    result = run("check", "--project", root)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [] and [
+        line for line in result.stderr.splitlines() if "in no pack" in line
+    ] == []
+    assert "content/packs/basic.yaml:4: minutes: expected a whole number, got text ('five')" in result.stderr
+
+
+def test_a_pack_whose_modules_have_no_quiz_items_passes_check_and_builds(make_project, run):
+    root = make_project({"content/modules/alpha.yaml": NO_QUIZ})
+    result = run("check", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert "questions" not in result.output
+    result = run("build", "--project", root, "--only", "briefing-html")
+    assert result.exit_code == 0, result.output
+
+
+def test_control_characters_in_messages_are_printed_as_escapes():
+    problem = Problem("content/modules/a.yaml", 3, "unknown key '\x1b[2K\rfake.yaml:1: ok\u202e'")
+    assert str(problem) == "content/modules/a.yaml:3: unknown key '\\x1b[2K\\x0dfake.yaml:1: ok\\u202e'"
+    assert not re.search("[\x00-\x08\x0a-\x1f\x7f-\x9f]", str(problem))

@@ -15,6 +15,11 @@ from emcon.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+# The source articles stay outside the repository (they are not ours to publish): CI has them in ../shared.
+SOURCES_DIR = SHARED / "sources"
+needs_sources = pytest.mark.skipif(
+    not SOURCES_DIR.is_dir(), reason="needs the source articles in ../shared/sources (not in the repository)"
+)
 BASE = Path(__file__).parent / "bad" / "_base"  # a small valid project the reliability tests break
 
 MODULE = """\

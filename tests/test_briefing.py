@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from conftest import PACK, tree_digest
 
 PACKS = ["civilian-frontline", "leader-brief", "soldier-basic"]
-SHIPPED_FONTS = {
-    "NotoSans",
-    "NotoSans-Bold",
-    "NotoSans-Italic",
-    "NotoSans-BoldItalic",
-    "NotoSerif",
-    "NotoSerif-Bold",
-    "NotoSerif-Italic",
-    "NotoSansSymbols2",
-    "NotoSansSymbols2-Bold",
-}
+FONTS = Path(__file__).resolve().parents[1] / "templates" / "fonts"
 LOADING_ATTRIBUTES = {
     ("img", "src"),
     ("link", "href"),
@@ -79,33 +71,79 @@ def test_contents_page_numbers_point_at_the_modules(briefing):
     assert "Makiivka" in briefing.pages[target - 1].extract_text().split("Learning objectives")[0]
 
 
-def pdf_fonts(reader: PdfReader) -> set[str]:
-    """Return the base names of a PDF's fonts, asserting each one is embedded."""
-    names = set()
+def embedded_fonts(reader: PdfReader) -> dict[str, bytes]:
+    """Return each embedded font program of a PDF by its BaseFont name, asserting each font is embedded."""
+    programs = {}
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
             described = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
             descriptor = described["/FontDescriptor"]
-            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
-            names.add(str(font["/BaseFont"]).split("+", 1)[-1])
-    return names
+            files = [descriptor[k] for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in descriptor]
+            assert files, font["/BaseFont"]
+            programs[str(font["/BaseFont"])] = files[0].get_object().get_data()
+    return programs
 
 
-def test_every_pdf_embeds_only_the_shipped_fonts(default_build):
+def outline(font: TTFont, glyph: str) -> tuple:
+    """Return what a glyph draws (points, flags, end points, components), not how it is numbered."""
+    data = font["glyf"][glyph]
+    if data.isComposite():
+        return tuple((outline(font, c.glyphName), c.x, c.y) for c in data.components)
+    if data.numberOfContours == 0:
+        return ()
+    return (tuple(data.coordinates), tuple(data.flags), tuple(data.endPtsOfContours))
+
+
+@pytest.fixture(scope="module")
+def shipped_fonts() -> dict[str, TTFont]:
+    """The font files the theme ships, by their PostScript name."""
+    fonts = {}
+    for path in sorted(FONTS.glob("*.ttf")):
+        font = TTFont(path)
+        fonts[font["name"].getDebugName(6)] = font
+    return fonts
+
+
+def assert_shipped(name: str, program: bytes, shipped: dict[str, TTFont]) -> None:
+    """Assert a PDF's embedded font is a subset of a shipped file: same PostScript name, and every character drawn
+    with the shipped file's outline (a machine font or a synthesised face fails; the PDF's name for it does not count)."""
+    embedded = TTFont(io.BytesIO(program))
+    postscript = embedded["name"].getDebugName(6)
+    assert postscript in shipped, f"{name}: embedded font {postscript!r} is not one of {sorted(shipped)}"
+    original = shipped[postscript]
+    cmap, original_cmap = embedded.getBestCmap(), original.getBestCmap()
+    assert cmap, f"{name}: no characters"
+    for code, glyph in cmap.items():
+        assert code in original_cmap, f"{name}: U+{code:04X} is not in {postscript}"
+        assert outline(embedded, glyph) == outline(original, original_cmap[code]), f"{name}: U+{code:04X} drawn differently"
+
+
+def test_every_pdf_embeds_only_the_shipped_fonts(default_build, shipped_fonts):
     pdfs = sorted(default_build.glob("*/*.pdf"))
     assert len(pdfs) >= 3 * 5
     for path in pdfs:
-        names = pdf_fonts(PdfReader(path))
-        normalized = {
-            n.replace("Noto-Sans-Symbols2", "NotoSansSymbols2")
-            .replace("Noto-Sans", "NotoSans")
-            .replace("Noto-Serif", "NotoSerif")
-            for n in names
-        }
-        assert normalized and normalized <= SHIPPED_FONTS, (
-            f"{path.relative_to(default_build)}: {normalized - SHIPPED_FONTS}"
-        )
+        programs = embedded_fonts(PdfReader(path))
+        assert programs, path
+        for name, program in programs.items():
+            assert_shipped(f"{path.relative_to(default_build)} {name}", program, shipped_fonts)
+
+
+def test_a_machine_font_is_not_taken_for_a_shipped_one(shipped_fonts):
+    """The check above can fail: DejaVu (the machine's fallback) is refused whatever the PDF calls it."""
+    machine = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not machine.is_file():
+        pytest.skip("no DejaVu Sans on this machine (Debian package fonts-dejavu-core)")
+    with pytest.raises(AssertionError, match="embedded font 'DejaVuSans' is not one of"):
+        assert_shipped("Noto-Sans", machine.read_bytes(), shipped_fonts)
+    # A shipped file with one glyph drawn differently is refused too.
+    font = TTFont(FONTS / "NotoSans-Regular.ttf")
+    glyph = font.getBestCmap()[ord("A")]
+    font["glyf"][glyph].coordinates[0] = (0, 0)
+    changed = io.BytesIO()
+    font.save(changed)
+    with pytest.raises(AssertionError, match=r"U\+0041 drawn differently"):
+        assert_shipped("Noto-Sans", changed.getvalue(), shipped_fonts)
 
 
 def test_pdf_is_tagged_with_title_and_language(briefing):

@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from conftest import SHARED
 from emcon.cli import main
 from emcon.markdown import plain_text
 
-SCHEMAS = SHARED / "schemas" / "qti"
+# Copies of the IMS schemas (tests/schemas/README.md says where they come from and what changed).
+SCHEMAS = Path(__file__).parent / "schemas" / "qti"
 PARSER = etree.XMLParser(no_network=True, resolve_entities=False)
 EXPORTS = ("gift", "moodle-xml", "qti21", "qti12-canvas")
 
@@ -307,7 +307,7 @@ def test_moodle_xml_of_the_default_curriculum(default_build):
 
 @pytest.fixture(scope="module")
 def schemas():
-    """Load the three IMS schemas from the shared folder; nothing comes from the network."""
+    """Load the three IMS schemas from tests/schemas; nothing comes from the network."""
     load = lambda path: etree.XMLSchema(etree.parse(str(SCHEMAS / path), PARSER))  # noqa: E731
     return {
         "qti21": load("qtiv2p1/imsqti_v2p1.xsd"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import zipfile
+from fractions import Fraction
+from functools import lru_cache
 
 from lxml import etree
 from markupsafe import escape
@@ -38,7 +40,7 @@ ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed, so the same content gives the same by
 
 
 def html_block(text: str) -> str:
-    """Return Markdown text as an HTML fragment."""
+    """Return Markdown text as an HTML fragment: the one safe path for every HTML field of every export."""
     return str(render_block(text)).strip()
 
 
@@ -50,6 +52,34 @@ def html_inline(text: str) -> str:
 def share(count: int) -> float:
     """Return the Moodle fraction nearest to 1/count: each of count parts earns this much."""
     return min(MOODLE_FRACTIONS, key=lambda f: abs(f - 1 / count))
+
+
+@lru_cache(maxsize=32)
+def full_shares(count: int) -> tuple[float, ...]:
+    """Return count Moodle fractions, as even as the list allows, that add up to exactly 1.
+
+    Moodle accepts only its own fractions, and 3 x 0.3333333 is not 1: three right choices
+    earn 0.4, 0.3 and 0.3, so that marking all of them is exactly full marks. Two values
+    always suffice up to 20 parts; beyond that (0.05 is the smallest) none adds up, and the
+    nearest even share is used.
+    """
+    exact = {f: Fraction(str(f)) for f in MOODLE_FRACTIONS}
+    found = [
+        (exact[high] - exact[low], (high,) * many + (low,) * (count - many))
+        for high in MOODLE_FRACTIONS
+        for low in MOODLE_FRACTIONS
+        if low <= high
+        for many in range(1, count + 1)
+        if many * exact[high] + (count - many) * exact[low] == 1
+    ]
+    return min(found, key=lambda f: f[0])[1] if found else (share(count),) * count
+
+
+def choice_percents(item) -> list[str]:
+    """Return each choice's Moodle fraction in percent: the right ones add up to exactly 100."""
+    correct = item.correct
+    rights, wrong = iter(full_shares(len(correct))), share(max(1, len(item.choices) - len(correct)))
+    return [percent(next(rights)) if letter in correct else "-" + percent(wrong) for letter, _ in item.lettered]
 
 
 def percent(fraction: float) -> str:

@@ -14,13 +14,12 @@ from ..markdown import plain_text
 from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse
 from .common import (
     category_names,
+    choice_percents,
     feedback_html,
     html_block,
     html_inline,
     moodle_category,
-    percent,
     question_name,
-    share,
 )
 
 if TYPE_CHECKING:
@@ -34,13 +33,18 @@ def escape(text: str) -> str:
     return "".join(SPECIAL.get(char, char) for char in text)
 
 
+def one_line(text: str) -> str:
+    """Return text on one line: a comment or $CATEGORY ends at a line break, and what follows would be read as GIFT."""
+    return " ".join(text.split())
+
+
 def export(ctx: PackContext) -> str:
     """Return the GIFT file of the pack's whole item bank."""
     sources = ctx.project.curriculum.sources
-    blocks = [f"// {' / '.join(category_names(ctx.pack))}: question bank exported by emcon"]
+    blocks = [f"// {one_line(' / '.join(category_names(ctx.pack)))}: question bank exported by emcon"]
     for module in ctx.modules:
         if module.quiz:
-            blocks.append(f"$CATEGORY: {moodle_category(ctx.pack, module)}")
+            blocks.append(f"$CATEGORY: {one_line(moodle_category(ctx.pack, module))}")
             blocks += [question(item, sources, ctx.strings["quiz"]["source"]) for item in module.quiz]
     return "\n\n".join(blocks) + "\n"
 
@@ -58,11 +62,8 @@ def answers(item) -> list[str]:
     if isinstance(item, SingleChoice):
         return [("=" if letter == item.answer else "~") + escape(html_inline(c.text)) for letter, c in item.lettered]
     if isinstance(item, MultipleResponse):
-        right, wrong = share(len(item.answer)), share(max(1, len(item.choices) - len(item.answer)))
-        return [
-            f"~%{percent(right) if letter in item.answer else '-' + percent(wrong)}%" + escape(html_inline(c.text))
-            for letter, c in item.lettered
-        ]
+        weights = choice_percents(item)
+        return [f"~%{w}%" + escape(html_inline(c.text)) for w, (_, c) in zip(weights, item.lettered, strict=True)]
     if isinstance(item, TrueFalse):
         return ["TRUE" if item.answer else "FALSE"]
     if isinstance(item, ShortAnswer):

@@ -16,13 +16,12 @@ from lxml.etree import SubElement
 from ..markdown import plain_text
 from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse
 from .common import (
+    choice_percents,
     feedback_html,
     html_block,
     html_inline,
     moodle_category,
-    percent,
     question_name,
-    share,
     xml_bytes,
 )
 
@@ -36,11 +35,11 @@ def export(ctx: PackContext) -> bytes:
     """Return the Moodle XML file of the pack's whole item bank."""
     sources = ctx.project.curriculum.sources
     quiz = etree.Element("quiz")
-    quiz.append(etree.Comment(f" {ctx.pack.title}: question bank exported by emcon "))
-    category(quiz, moodle_category(ctx.pack), ctx.pack.subtitle or ctx.pack.title)
+    quiz.append(etree.Comment(" question bank exported by emcon "))  # no title: "--" may not stand in a comment
+    category(quiz, moodle_category(ctx.pack), html_block(ctx.pack.subtitle or ctx.pack.title))
     for module in ctx.modules:
         if module.quiz:
-            category(quiz, moodle_category(ctx.pack, module), plain_text(module.summary))
+            category(quiz, moodle_category(ctx.pack, module), html_block(module.summary))
             for item in module.quiz:
                 quiz.append(question(item, sources, ctx.strings["quiz"]["source"]))
     return xml_bytes(quiz)
@@ -108,12 +107,9 @@ def choices(node: etree._Element, item) -> None:
     SubElement(node, "answernumbering").text = "abc"
     SubElement(node, "showstandardinstruction").text = "1"
     combined_feedback(node)
-    right, wrong = share(len(correct)), share(max(1, len(item.choices) - len(correct)))
-    for letter, choice in item.lettered:
-        if letter in correct:
-            answer(node, percent(right), html_inline(choice.text))
-        else:
-            answer(node, "0" if single else "-" + percent(wrong), html_inline(choice.text))
+    weights = ["100" if letter in correct else "0" for letter, _ in item.lettered] if single else choice_percents(item)
+    for weight, (_, choice) in zip(weights, item.lettered, strict=True):
+        answer(node, weight, html_inline(choice.text))
 
 
 def true_false(node: etree._Element, item) -> None:

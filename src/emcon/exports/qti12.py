@@ -58,7 +58,7 @@ def canvas_settings(ctx: PackContext, ident: str) -> etree._Element:
     points = sum(item.points for m in ctx.modules for item in m.quiz)
     for tag, value in (
         ("title", ctx.pack.title),
-        ("description", ctx.pack.subtitle or ""),
+        ("description", html_block(ctx.pack.subtitle) if ctx.pack.subtitle else ""),
         ("shuffle_answers", "true"),
         ("scoring_policy", "keep_highest"),
         ("quiz_type", "assignment"),

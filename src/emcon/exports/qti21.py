@@ -201,10 +201,25 @@ class Text:
         )
 
 
-class Match:
-    """Matching items: a matchInteraction of two sets; each right pair earns its share."""
+def mapped_but_full(processing: etree._Element, item) -> None:
+    """Score a fully right response exactly the item's points, any other by its mapping.
 
-    scoring = staticmethod(mapped)
+    Shares such as 1/3 have no exact decimal: three mapped pairs add up to 0.999999, not 1.
+    """
+    condition = SubElement(processing, q("responseCondition"))
+    when = SubElement(condition, q("responseIf"))
+    match = SubElement(when, q("match"))
+    SubElement(match, q("variable"), identifier="RESPONSE")
+    SubElement(match, q("correct"), identifier="RESPONSE")
+    value(SubElement(when, q("setOutcomeValue"), identifier="SCORE"), str(item.points), "float")
+    otherwise = SubElement(SubElement(condition, q("responseElse")), q("setOutcomeValue"), identifier="SCORE")
+    SubElement(otherwise, q("mapResponse"), identifier="RESPONSE")
+
+
+class Match:
+    """Matching items: a matchInteraction of two sets; each right pair earns its share, all of them full marks."""
+
+    scoring = staticmethod(mapped_but_full)
 
     @staticmethod
     def declaration(item) -> dict:

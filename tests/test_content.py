@@ -53,7 +53,8 @@ def test_packs_match_the_curriculum_table(curriculum):
         "leader-brief": (
             "leader",
             60,
-            ["every-button-emits", "makiivka", "why-bans-fail", "kyiv-2022", "safer-ways-to-call-home"],
+            # why-bans-fail last: its unit phone plan draws on every lesson before it
+            ["every-button-emits", "kyiv-2022", "makiivka", "safer-ways-to-call-home", "why-bans-fail"],
         ),
         "civilian-frontline": ("civilian", 30, ["every-button-emits", "how-phones-give-you-away", "husarivka"]),
     }

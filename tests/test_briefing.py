@@ -13,7 +13,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from conftest import PACK, tree_digest
+from conftest import GLOSSARY, MODULE, PACK, tree_digest
 
 PACKS = ["civilian-frontline", "leader-brief", "soldier-basic"]
 FONTS = Path(__file__).resolve().parents[1] / "templates" / "fonts"
@@ -252,3 +252,30 @@ def test_letter_page_size(make_project, run, tmp_path):
     assert run("build", "--project", root, "--out", tmp_path / "out", "--only", "briefing-pdf").exit_code == 0
     box = PdfReader(tmp_path / "out" / "basic" / "briefing.pdf").pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def _glossary_html(make_project, run, tmp_path, glossary: str) -> str:
+    module = MODULE.replace("glossary: [emcon]", "glossary: [emcon, sigint]")
+    root = make_project({"content/glossary.yaml": glossary, "content/modules/alpha.yaml": module})
+    assert run("build", "--project", root, "--out", tmp_path / "out", "--only", "briefing-html").exit_code == 0
+    text = (tmp_path / "out" / "basic" / "briefing.html").read_text(encoding="utf-8")
+    return text[text.index('id="glossary"') :]
+
+
+SIGINT = "- id: sigint\n  term: SIGINT\n  definition: Intelligence from signals.\n"
+
+
+def test_a_background_glossary_term_is_labelled_for_learners(make_project, run, tmp_path):
+    part = _glossary_html(
+        make_project, run, tmp_path, GLOSSARY + SIGINT.replace("  definition", "  background: true\n  definition")
+    )
+    emcon, sigint = part.split('id="term-sigint"')
+    assert "Background" not in emcon
+    assert '<span class="label">Background</span> Intelligence from signals.' in sigint
+
+
+def test_a_glossary_of_background_terms_says_so_once(make_project, run, tmp_path):
+    marked = (GLOSSARY + SIGINT).replace("  definition", "  background: true\n  definition")
+    part = _glossary_html(make_project, run, tmp_path, marked)
+    assert part.count("Background") == 1
+    assert "Background: General background, beyond the sources." in part

@@ -70,10 +70,10 @@ PACK = """\
 id: basic
 title: Basic pack
 audience: soldier
-minutes: 5
+minutes: 6
 date: 2026-01-02
 modules: [alpha]
-quiz: {questions: 2, forms: 2, seed: 7}
+quiz: {questions: 2, forms: 2, seed: 7, minutes: 1}
 """
 
 SOURCES = """\

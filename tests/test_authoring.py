@@ -85,7 +85,7 @@ def test_module_in_no_pack_unused_term_and_missing_explanation(make_project, run
 def test_module_far_too_short_or_long_for_its_minutes(make_project, run, minutes, key_points, message):
     module = MODULE.replace("minutes: 5", f"minutes: {minutes}")
     module = module.replace("key_points: [Phones emit.]", f"key_points: [{', '.join(['Phones emit.'] * key_points)}]")
-    pack = PACK.replace("minutes: 5", f"minutes: {minutes}")
+    pack = PACK.replace("minutes: 6", f"minutes: {minutes + 1}")  # the module and the 1-minute quiz
     root = make_project({"content/modules/alpha.yaml": module, "content/packs/basic.yaml": pack})
     result = run("check", "--project", root)
     assert result.exit_code == 0, result.output
@@ -136,11 +136,11 @@ def test_list_shows_modules_and_packs_of_the_default_curriculum(run):
     assert rows["husarivka"][2:] == ["civilian", "8", "3", str(_quiz_count("husarivka")), "civilian-frontline"]
     pack_header = next(line for line in lines if line.startswith("PACK "))
     assert re.split(r"\s{2,}", pack_header) == ["PACK", "AUDIENCE", "MINUTES", "MODULES", "FORMS"]
-    assert rows["soldier-basic"] == ["soldier-basic", "soldier", "45", "6", "2"]
+    assert rows["soldier-basic"] == ["soldier-basic", "soldier", "63", "6", "2"]
 
 
 def test_list_still_shows_the_table_when_minutes_do_not_add_up(make_project, run):
-    root = make_project({"content/packs/basic.yaml": PACK.replace("minutes: 5", "minutes: 9")})
+    root = make_project({"content/packs/basic.yaml": PACK.replace("minutes: 6", "minutes: 9")})
     result = CliRunner().invoke(main, ["list", "--project", str(root)])
     assert result.exit_code == 0
     assert result.stdout.splitlines()[1].split() == ["alpha", "Alpha", "lesson", "soldier", "5", "1", "2", "basic"]

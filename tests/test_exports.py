@@ -98,7 +98,7 @@ def special(make_project, tmp_path):
     root = make_project(
         {
             "content/modules/alpha.yaml": SPECIAL_MODULE,
-            "content/packs/basic.yaml": "id: basic\ntitle: Basic pack\naudience: soldier\nminutes: 5\ndate: 2026-01-02\nmodules: [alpha]\nquiz: {questions: 6, forms: 1}\n",
+            "content/packs/basic.yaml": "id: basic\ntitle: Basic pack\naudience: soldier\nminutes: 6\ndate: 2026-01-02\nmodules: [alpha]\nquiz: {questions: 6, forms: 1, minutes: 1}\n",
         }
     )
     return build_exports(root, tmp_path / "build")

@@ -25,7 +25,7 @@ BETA = MODULE.replace("alpha", "beta").replace("a-1", "b-1").replace("a-2", "b-2
 
 def pack(ident: str, modules: list[str]) -> str:
     """Return a pack of the given modules (five minutes each)."""
-    text = PACK.replace("id: basic", f"id: {ident}").replace("minutes: 5", f"minutes: {5 * len(modules)}")
+    text = PACK.replace("id: basic", f"id: {ident}").replace("minutes: 6", f"minutes: {5 * len(modules) + 1}")
     return text.replace("modules: [alpha]", f"modules: [{', '.join(modules)}]")
 
 

@@ -52,14 +52,16 @@ def test_every_discussion_question_with_its_good_answer(guide_text, default_pack
 def test_timetable_ends_on_the_pack_total(guide, default_pack):
     pack, modules = default_pack
     slots = timetable(pack, modules)
-    assert sum(s.minutes for s in slots) == pack.minutes == 45
+    assert sum(s.minutes for s in slots) == pack.minutes == 63
+    assert (slots[-1].part, slots[-1].title, slots[-1].minutes) == ("quiz", "Written quiz", pack.quiz.minutes)
     text = flat(
         " ".join(
             p.extract_text() for p in guide.pages if "Timetable" in p.extract_text() or "Total" in p.extract_text()
         )
     )
-    assert "00:45 Total 45" in text
-    clocks = re.findall(r"\b(\d\d:\d\d) ", text[text.index("Timetable") : text.index("00:45 Total")])
+    assert "01:03 Total 63" in text
+    assert "00:45 Written quiz (form A, B; pass mark 80%) Check on learning 18 All" in text
+    clocks = re.findall(r"\b(\d\d:\d\d) ", text[text.index("Timetable") : text.index("01:03 Total")])
     assert clocks == [s.clock for s in slots]  # every step, in order, with its running clock
 
 
@@ -67,11 +69,16 @@ def test_administrative_data_and_markings_on_every_page(guide, default_pack):
     pack, _ = default_pack
     first = flat(guide.pages[0].extract_text())
     for fact in (
-        "Pack soldier-basic",
-        "Version 1.0 (2026-11-22)",
-        "Total time 45 min",
+        "Pack soldier-basic · version 1.0 (2026-11-22)",
+        "Total time 63 min (Opening 2 + Modules 40 + Closing 3 + Written quiz 18)",
+        "Risk assessment level Low",
+        f"Instructor-to-student ratio {pack.admin.ratio}",
+        "Safety considerations",
+        "Environmental considerations",
+        "Classroom and AV needs",
+        "Pass mark: 80% (15/18 pt)",
         pack.distribution,
-        "Materials and equipment",
+        "Materials",
         "Prerequisites",
         "References",
     ):
@@ -127,7 +134,7 @@ def test_untested_objective_is_flagged(make_project, run, tmp_path):
 
 
 def test_timetable_runs_the_clock_through_opening_modules_and_closing(make_project):
-    pack = PACK.replace("minutes: 5\n", "minutes: 70\n") + (
+    pack = PACK.replace("minutes: 6\n", "minutes: 71\n") + (
         "opening:\n  - {title: Welcome, method: lecture, minutes: 2}\n"
         "closing:\n  - {title: Quiz, method: check, minutes: 63}\n"
     )
@@ -139,6 +146,7 @@ def test_timetable_runs_the_clock_through_opening_modules_and_closing(make_proje
         ("00:00", "Welcome", "lecture", 2),
         ("00:02", "Talk", "lecture", 5),
         ("00:07", "Quiz", "check", 63),
+        ("01:10", "Written quiz", "check", 1),
     ]
     assert clock(70) == "01:10"
 
@@ -147,7 +155,8 @@ def test_a_module_without_steps_is_one_block_of_its_minutes(make_project):
     module = MODULE.replace("steps:\n  - {title: Talk, method: lecture, minutes: 5, objectives: [explain-alpha]}\n", "")
     project, _ = load_project(make_project({"content/modules/alpha.yaml": module}))
     cur = project.curriculum
-    [slot] = timetable(cur.packs["basic"], cur.pack_modules(cur.packs["basic"]))
+    slot, quiz = timetable(cur.packs["basic"], cur.pack_modules(cur.packs["basic"]))
+    assert (quiz.start, quiz.part, quiz.minutes) == (5, "quiz", 1)
     assert (slot.start, slot.title, slot.method, slot.minutes, slot.objectives) == (
         0,
         "Alpha lesson",
@@ -164,7 +173,7 @@ def test_a_module_without_steps_is_one_block_of_its_minutes(make_project):
             "content/packs/basic.yaml",
             "quiz:",
             "opening:\n  - {title: Hello, method: lecture, minutes: 3}\nquiz:",
-            "basic.yaml:{minutes}: minutes: 5, but its modules and steps add up to 8",
+            "basic.yaml:{minutes}: minutes: 6, but opening 3 + modules 5 + quiz 1 add up to 9",
         ),
         (
             "content/modules/alpha.yaml",

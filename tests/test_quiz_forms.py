@@ -61,8 +61,8 @@ def quiz_project(make_project, questions: int = 6, forms: int = 3, seed: int = 1
     from conftest import MODULE, PACK
 
     module = MODULE[: MODULE.index("quiz:\n")] + "quiz:\n" + QUIZ_ITEMS
-    pack = PACK.replace(
-        "quiz: {questions: 2, forms: 2, seed: 7}",
+    pack = PACK.replace("minutes: 6\n", "minutes: 17\n").replace(
+        "quiz: {questions: 2, forms: 2, seed: 7, minutes: 1}",
         f"quiz: {{questions: {questions}, forms: {forms}, seed: {seed}, minutes: 12}}",
     )
     return make_project({"content/modules/alpha.yaml": module, "content/packs/basic.yaml": pack})
@@ -166,7 +166,7 @@ def test_short_quiz_spreads_over_modules(make_project):
     pack_file.write_text(
         pack_file.read_text()
         .replace("modules: [alpha]", "modules: [alpha, beta]")
-        .replace("minutes: 5", "minutes: 10", 1)
+        .replace("minutes: 17", "minutes: 22", 1)
     )
     pack, modules = forms_of(root)
     (form,) = draw_forms(pack, modules)

@@ -24,8 +24,13 @@ ITEM_IDS = ["s1", "m1", "t1", "sh1", "mt1", "o1"]
 def write_project(root: Path, seed: int) -> Path:
     """Write the minimal project with every quiz item type and three forms."""
     module = MINIMAL["content/modules/alpha.yaml"]
-    pack = MINIMAL["content/packs/basic.yaml"].replace(
-        "quiz: {questions: 2, forms: 2, seed: 7}", f"quiz: {{questions: 6, forms: 3, seed: {seed}, minutes: 12}}"
+    pack = (
+        MINIMAL["content/packs/basic.yaml"]
+        .replace("minutes: 6\n", "minutes: 17\n")
+        .replace(
+            "quiz: {questions: 2, forms: 2, seed: 7, minutes: 1}",
+            f"quiz: {{questions: 6, forms: 3, seed: {seed}, minutes: 12}}",
+        )
     )
     files = {
         **MINIMAL,

@@ -16,7 +16,7 @@ from . import markdown
 from .errors import Problem
 from .lint import lint_project
 from .loader import loc_text, not_utf8
-from .model import ChoiceItem, Matching, Module, MultipleResponse, Ordering, Pack, letters
+from .model import ChoiceItem, Matching, Module, MultipleResponse, Ordering, letters, pack_timing
 
 if TYPE_CHECKING:
     from .project import Project
@@ -211,7 +211,7 @@ def _repeats(texts: list[str]) -> Iterator[tuple[int, int]]:
 
 
 def check_timings(project: Project) -> Iterator[Problem]:
-    """Steps add up to their module's minutes; modules and pack steps to the pack's."""
+    """Steps add up to their module's minutes; opening, modules, closing and written quiz to the pack's."""
     cur = project.curriculum
     for module in cur.modules.values():
         total = sum(s.minutes for s in module.steps)
@@ -223,10 +223,11 @@ def check_timings(project: Project) -> Iterator[Problem]:
         if not set(pack.modules) <= cur.modules.keys():
             continue  # its totals are unknown until every module loads
         modules = [cur.modules[m] for m in dict.fromkeys(pack.modules)]  # one listed twice is reported elsewhere
-        total = pack_step_minutes(pack) + sum(m.minutes for m in modules)
-        if total != pack.minutes:
+        timing = pack_timing(pack, [m.for_audience(pack.audience) for m in modules])
+        if sum(timing.values()) != pack.minutes:
+            parts = " + ".join(f"{part} {minutes}" for part, minutes in timing.items() if minutes)
             yield project.problem(
-                "pack", pack.id, ("minutes",), f"minutes: {pack.minutes}, but its modules and steps add up to {total}"
+                "pack", pack.id, ("minutes",), f"minutes: {pack.minutes}, but {parts} add up to {sum(timing.values())}"
             )
         available = sum(len(m.quiz) for m in modules)
         if 0 < available < pack.quiz.questions:  # no items at all: the pack has no quiz, and builds none
@@ -236,11 +237,6 @@ def check_timings(project: Project) -> Iterator[Problem]:
                 ("quiz", "questions"),
                 f"quiz.questions: asks for {pack.quiz.questions} questions, but its modules hold {available}",
             )
-
-
-def pack_step_minutes(pack: Pack) -> int:
-    """Return the minutes of a pack's own opening and closing steps."""
-    return sum(s.minutes for s in pack.opening + pack.closing)
 
 
 def check_assessment(project: Project) -> Iterator[Problem]:

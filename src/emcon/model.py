@@ -367,6 +367,21 @@ class PocketCard(Strict):
     dont: list[CardLine] = Field([], max_length=3, description="don't rules (default: picked from the modules' rules)")
 
 
+RiskLevel = Literal["low", "medium", "high", "extremely-high"]
+
+
+class AdminData(Strict):
+    """What a training manager needs before the lesson: risk, safety, ratio, equipment, rooms, references."""
+
+    risk_level: RiskLevel = Field("low", description="the residual risk after controls (ATP 5-19 levels)")
+    safety: list[Line] = Field([], description="safety considerations and their controls, briefed at the opening")
+    environment: list[Line] = Field([], description="environmental considerations")
+    ratio: Line | None = Field(None, description="instructors to students, e.g. '1:30'")
+    equipment: list[Line] = Field([], description="equipment the instructor brings or sets up")
+    classroom: list[Line] = Field([], description="classroom and audio-visual needs")
+    references: list[Line] = Field([], description="doctrine and references beyond the cited sources")
+
+
 class Pack(Strict):
     """A set of modules taught together, with its markings and settings."""
 
@@ -387,6 +402,7 @@ class Pack(Strict):
     materials: list[Line] = []
     opening: list[Step] = Field([], description="steps before the first module (introduction)")
     closing: list[Step] = Field([], description="steps after the last module (check on learning, summary)")
+    admin: AdminData = AdminData()
     card: PocketCard = PocketCard()
     quiz: QuizSettings = QuizSettings()  # modules listed twice: checks.check_references, with the line
 
@@ -403,6 +419,16 @@ class Curriculum:
     def pack_modules(self, pack: Pack) -> list[Module]:
         """Return the pack's modules in teaching order, as the pack's audience reads them."""
         return [self.modules[m].for_audience(pack.audience) for m in pack.modules]
+
+
+def pack_timing(pack: Pack, modules: list[Module]) -> dict[str, int]:
+    """Return the minutes of a pack's opening, modules, closing and written quiz (0 if it draws none)."""
+    return {
+        "opening": sum(s.minutes for s in pack.opening),
+        "modules": sum(m.minutes for m in modules),
+        "closing": sum(s.minutes for s in pack.closing),
+        "quiz": pack.quiz.minutes if any(m.quiz for m in modules) else 0,
+    }
 
 
 def letters(n: int) -> list[str]:

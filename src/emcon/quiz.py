@@ -62,6 +62,11 @@ class Form:
         return sum(q.points for q in self.questions)
 
 
+def points_to_pass(points: int, pass_mark: int) -> int:
+    """Return the fewest points that reach the pass mark (a percentage of points)."""
+    return -(-points * pass_mark // 100)
+
+
 def draw_forms(pack: Pack, modules: Sequence[Module]) -> list[Form]:
     """Return the pack's quiz forms A, B, ...: the same drawn items, each form shuffled."""
     drawn = draw_items(pack, modules)

@@ -48,6 +48,14 @@ class PackContext:
         """Return the pack's quiz forms, drawn once for the handouts, the key and the instructor guide."""
         return draw_forms(self.pack, self.modules)
 
+    @cached_property
+    def slide_steps(self) -> list[tuple | None]:
+        """Return the learning step each slide of the deck belongs to, in deck order (render.instructor.StepKey).
+
+        Empty until the slide plan names them; the guide then prints no slide cues.
+        """
+        return []
+
     def links(self, mode: str) -> Links:
         return Links(mode, self.theme, self.project.content_dir)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..outputs import Output
-from ..quiz import Form, self_check_questions
+from ..quiz import Form, points_to_pass, self_check_questions
 from ..theme import read_text
 from .context import PackContext
 
@@ -17,10 +17,17 @@ def render(ctx: PackContext) -> list[Output]:
     forms = ctx.forms
     titles = source_titles(ctx)
     outputs = [
-        Output("quiz-pdf", f"quiz-{form.letter}.pdf", pdf=ctx.pdf_job("quiz.html", form=form), form=form.letter)
+        Output(
+            "quiz-pdf",
+            f"quiz-{form.letter}.pdf",
+            pdf=ctx.pdf_job("quiz.html", form=form, to_pass=points_to_pass),
+            form=form.letter,
+        )
         for form in forms
     ]
-    key = ctx.pdf_job("key.html", forms=forms, question_map=question_map(forms), source_titles=titles)
+    key = ctx.pdf_job(
+        "key.html", forms=forms, question_map=question_map(forms), source_titles=titles, to_pass=points_to_pass
+    )
     outputs.append(Output("key-pdf", "key.pdf", pdf=key))
     outputs.append(Output("quiz-html", "quiz.html", data=self_check_page(ctx, titles).encode()))
     return outputs

@@ -116,7 +116,9 @@ def assert_shipped(name: str, program: bytes, shipped: dict[str, TTFont]) -> Non
     assert cmap, f"{name}: no characters"
     for code, glyph in cmap.items():
         assert code in original_cmap, f"{name}: U+{code:04X} is not in {postscript}"
-        assert outline(embedded, glyph) == outline(original, original_cmap[code]), f"{name}: U+{code:04X} drawn differently"
+        assert outline(embedded, glyph) == outline(original, original_cmap[code]), (
+            f"{name}: U+{code:04X} drawn differently"
+        )
 
 
 def test_every_pdf_embeds_only_the_shipped_fonts(default_build, shipped_fonts):

@@ -11,17 +11,18 @@ NO_QUIZ = MODULE.split("quiz:\n")[0]
 
 
 def test_a_pack_that_fails_to_load_adds_no_module_in_no_pack_warnings(make_project, run):
-    root = make_project({"content/packs/basic.yaml": PACK.replace("minutes: 5", "minutes: five")})
+    root = make_project({"content/packs/basic.yaml": PACK.replace("minutes: 6", "minutes: five")})
     result = run("check", "--project", root)
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [] and [
-        line for line in result.stderr.splitlines() if "in no pack" in line
-    ] == []
+    assert (
+        result.stdout.splitlines() == [] and [line for line in result.stderr.splitlines() if "in no pack" in line] == []
+    )
     assert "content/packs/basic.yaml:4: minutes: expected a whole number, got text ('five')" in result.stderr
 
 
 def test_a_pack_whose_modules_have_no_quiz_items_passes_check_and_builds(make_project, run):
-    root = make_project({"content/modules/alpha.yaml": NO_QUIZ})
+    pack = PACK.replace("minutes: 6", "minutes: 5")  # no quiz items: no written quiz in the timetable
+    root = make_project({"content/modules/alpha.yaml": NO_QUIZ, "content/packs/basic.yaml": pack})
     result = run("check", "--project", root)
     assert result.exit_code == 0, result.output
     assert "questions" not in result.output

@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import MODULE, PACK, REPO, flat, line_of
+from emcon.model import pack_timing
 from emcon.project import load_project
 from emcon.quiz import draw_forms
 from emcon.render.instructor import blueprint, clock, timetable
@@ -66,11 +67,13 @@ def test_timetable_ends_on_the_pack_total(guide, default_pack):
 
 
 def test_administrative_data_and_markings_on_every_page(guide, default_pack):
-    pack, _ = default_pack
+    pack, modules = default_pack
     first = flat(guide.pages[0].extract_text())
     for fact in (
         "Pack soldier-basic · version 1.0 (2026-11-22)",
-        "Total time 63 min (Opening 2 + Modules 40 + Closing 3 + Written quiz 18)",
+        "Total time {} min (Opening {opening} + Modules {modules} + Closing {closing} + Written quiz {quiz})".format(
+            pack.minutes, **pack_timing(pack, modules)
+        ),
         "Risk assessment level Low",
         f"Instructor-to-student ratio {pack.admin.ratio}",
         "Safety considerations",

@@ -30,10 +30,10 @@ id: basic
 title: "Basic -- pack\\n\\n::evil::Injected?{{=yes}}"
 subtitle: 'Sub {SCRIPT}'
 audience: soldier
-minutes: 5
+minutes: 6
 date: 2026-01-02
 modules: [alpha]
-quiz: {{questions: 7, forms: 1}}
+quiz: {{questions: 7, forms: 1, minutes: 1}}
 """
 
 

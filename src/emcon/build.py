@@ -14,9 +14,12 @@ laid out in worker processes.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import multiprocessing
 import os
+import signal
+import stat
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -27,7 +30,17 @@ from typing import TYPE_CHECKING
 from .errors import BuildError
 from .fingerprint import inputs_digest, pack_digest
 from .theme import Theme, default_theme_dir
-from .writer import MANIFEST, STAMP, Staging, build_lock, manifest_bytes, read_manifest, sha256
+from .writer import (
+    LOCK_FDS,
+    MANIFEST,
+    STAMP,
+    Staging,
+    build_lock,
+    check_output_place,
+    manifest_bytes,
+    read_manifest,
+    sha256,
+)
 
 if TYPE_CHECKING:
     from .outputs import Output, PdfJob
@@ -120,6 +133,7 @@ def build(
     edit made while building is seen by the next build.
     """
     started = time.perf_counter()
+    check_output_place(out, project.root, default_theme_dir())
     inputs = inputs or build_inputs(project.root, pack_ids, only)
     theme = Theme(project.root / "templates")
     packs = select_packs(project, pack_ids)
@@ -132,6 +146,9 @@ def build(
         staging = Staging(out)
         try:
             _write_build(staging, out, changed, planned, only, jobs, progress, report, theme)
+            # Packs of the previous build that this one did not touch; a pack no longer in content/ is dropped.
+            _keep_other_packs(staging, out, [p for p in sorted(project.curriculum.packs) if p not in changed])
+            _finish_index(staging, theme)
             _report_unchanged_packs(report, out, [p for p in packs if p not in changed], only)
             kept = {p: k for p, k in stamp.get("packs", {}).items() if (staging.root / p).is_dir()}
             staging.write(STAMP, _stamp_bytes(staging.root, inputs, report, kept | keys))
@@ -192,7 +209,10 @@ def _write_build(staging, out, packs, planned, only, jobs, progress, report, the
                     staging.reuse(f"{pack}/{path}", out / pack / path)
                     entries[pack].append(entry)
         staging.write(f"{pack}/{MANIFEST}", manifest_bytes(pack, entries[pack]))
-    _keep_other_packs(staging, out, packs)
+
+
+def _finish_index(staging: Staging, theme: Theme) -> None:
+    """Write build/index.html (every pack in the staged build) and its stylesheet."""
     staging.write("index.html", _index_html(theme, staging.root).encode())
     staging.write("index.css", theme.find("css/index.css").read_bytes())
 
@@ -205,7 +225,7 @@ def _match_previous(planned: list[_Planned], previous: dict, out: Path, workers:
         item.key = item.output.pdf.key()  # renders the PDF's HTML
         old = previous[item.pack].get(item.output.path)
         old_file = out / item.pack / item.output.path
-        if old and old.get("key") == item.key and old_file.is_file():
+        if old and old.get("key") == item.key and _regular(old_file):
             item.reuse = old_file
             item.output.extra["pages"] = old.get("pages")
         else:
@@ -253,17 +273,23 @@ class _Workers:
     def __enter__(self) -> _Workers:
         return self
 
-    def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+    def __exit__(self, kind, *exc) -> None:
+        if self.pool is None:
+            return
+        if kind is not None:  # Ctrl-C or an error: stop the layouts under way instead of waiting for them
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.kill()
+        self.pool.shutdown(cancel_futures=True)
 
     def expect(self) -> None:
         """Note one more PDF to lay out."""
         self.expected += 1
         if self.expected == 2 and self.jobs > 1:
             context = multiprocessing.get_context("fork")
-            self.pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_load_weasyprint)
-            self.pool.submit(int)  # forks every worker now
+            self.pool = ProcessPoolExecutor(
+                self.jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+            )
+            self.pool.submit(int)  # forks every worker now (from this thread: their death signal follows it)
 
     def lay_out(self, items: list[_Planned], progress: Progress | None) -> dict[str, tuple[bytes, int]]:
         """Lay out the items' PDFs; return bytes and pages by name."""
@@ -281,7 +307,21 @@ class _Workers:
         return results
 
 
-def _load_weasyprint() -> None:
+PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies
+
+
+def _start_worker(parent: int) -> None:
+    """Set up a layout worker: it dies with the build, holds no lock, leaves Ctrl-C to the build; load WeasyPrint."""
+    for fd in LOCK_FDS:  # inherited by fork: the lock must go when the build dies, not when its last worker does
+        os.close(fd)
+    LOCK_FDS.clear()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build stops its workers itself; no traceback from them
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # Linux: die with the build
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
     import weasyprint  # noqa: F401
 
 
@@ -318,14 +358,26 @@ def _stamp_bytes(root: Path, inputs: str | None, report: BuildReport, pack_keys:
     return (json.dumps(stamp, indent=1) + "\n").encode()
 
 
-def _keep_other_packs(staging: Staging, out: Path, built: list[str]) -> None:
-    """Carry over packs of the previous build that this build did not touch."""
-    if not out.is_dir():
-        return
-    for pack_dir in sorted(p for p in out.iterdir() if p.is_dir() and p.name not in built):
-        if (pack_dir / MANIFEST).is_file():
-            for path in sorted(p for p in pack_dir.rglob("*") if p.is_file()):
-                staging.reuse(f"{pack_dir.name}/{path.relative_to(pack_dir).as_posix()}", path)
+def _keep_other_packs(staging: Staging, out: Path, pack_ids: list[str]) -> None:
+    """Carry over the named packs from the previous build: its regular files only, never through a link."""
+    for pack_id in pack_ids:
+        pack_dir = out / pack_id
+        if not (_regular(pack_dir / MANIFEST) and stat.S_ISDIR(os.lstat(pack_dir).st_mode)):
+            continue
+        for folder, dirs, names in os.walk(pack_dir):  # does not descend into linked folders
+            dirs.sort()
+            for name in sorted(names):
+                path = Path(folder) / name
+                if _regular(path):
+                    staging.reuse(path.relative_to(out).as_posix(), path)
+
+
+def _regular(path: Path) -> bool:
+    """Tell whether path is a regular file itself (not a link to one)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _index_html(theme: Theme, root: Path) -> str:

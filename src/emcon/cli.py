@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -118,7 +119,8 @@ def build(
     from .build import build_inputs, previous_report
 
     started = time.perf_counter()
-    out = (out_dir or project_dir.resolve() / "build").resolve()
+    # Absolute, but a link named as the output stays a link: the build refuses it rather than follow it.
+    out = Path(os.path.abspath(out_dir)) if out_dir else project_dir.resolve() / "build"
     kinds = set(only) or None
     inputs = build_inputs(project_dir, packs, kinds)  # before loading: an edit made during the build shows next time
     report = previous_report(out, inputs)

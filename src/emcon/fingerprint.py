@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,7 +50,8 @@ def file_digest(path: Path) -> bytes:
 
 @lru_cache(maxsize=1024)
 def _file_digest(path: Path, size: int, mtime_ns: int) -> bytes:
-    return hashlib.sha256(path.read_bytes()).digest()
+    with open(path, "rb") as file:  # in pieces: a large file is never held in memory whole
+        return hashlib.file_digest(file, "sha256").digest()
 
 
 def inputs_digest(project_dir: Path, theme_dir: Path, options: dict) -> str | None:
@@ -57,8 +60,9 @@ def inputs_digest(project_dir: Path, theme_dir: Path, options: dict) -> str | No
     if not (root / "content").is_dir():
         return None
     digest = hashlib.sha256(f"{toolchain()}\0{json.dumps(options, sort_keys=True)}\0".encode())
-    for number, folder in enumerate([root / name for name in INPUT_FOLDERS] + [theme_dir]):
-        _add_folder(digest, str(number), folder)
+    for number, folder in enumerate([root / name for name in INPUT_FOLDERS]):
+        _add_folder(digest, str(number), folder, root)
+    _add_folder(digest, str(len(INPUT_FOLDERS)), theme_dir, theme_dir.resolve())
     return digest.hexdigest()
 
 
@@ -72,22 +76,54 @@ def pack_digest(root: Path, theme_dir: Path, options: dict, pack_id: str, module
     content = root / "content"
     digest = hashlib.sha256(f"{toolchain()}\0{json.dumps(options, sort_keys=True)}\0".encode())
     own = [content / "packs" / f"{pack_id}.yaml"] + [content / "modules" / f"{m}.yaml" for m in module_ids]
+    root = root.resolve()
     for path in own:
-        _add_file(digest, "own", path, content)
+        _add_file(digest, "own", path, content, root)
     records = (content / "modules", content / "packs")
-    for number, folder in enumerate([content, root / "templates", theme_dir]):
-        _add_folder(digest, str(number), folder, skip=records)
+    for number, folder in enumerate([content, root / "templates"]):
+        _add_folder(digest, str(number), folder, root, skip=records)
+    _add_folder(digest, "2", theme_dir, theme_dir.resolve())
     return digest.hexdigest()
 
 
-def _add_folder(digest, label: str, folder: Path, skip: tuple[Path, ...] = ()) -> None:
-    """Add every file under folder, but those under skip, with its path to digest."""
-    for path in sorted(p for p in folder.rglob("*") if not p.is_dir()) if folder.is_dir() else []:
-        if not any(path.is_relative_to(s) for s in skip):
-            _add_file(digest, label, path, folder)
+def _add_folder(digest, label: str, folder: Path, inside: Path, skip: tuple[Path, ...] = ()) -> None:
+    """Add every file under folder, but those under skip, with its path to digest.
+
+    Links are not followed into folders; a linked file counts by its bytes only if it
+    lies inside `inside` (the project, or the theme), else by where it points.
+    """
+    if not folder.is_dir() or folder.is_symlink():
+        if os.path.lexists(folder):
+            _add_file(digest, label, folder, folder.parent, inside)
+        return
+    for current, dirs, names in os.walk(folder):  # followlinks=False: a linked folder is listed, not entered
+        dirs.sort()
+        for name in sorted(names + [d for d in dirs if os.path.islink(os.path.join(current, d))]):
+            path = Path(current, name)
+            if not any(path.is_relative_to(s) for s in skip):
+                _add_file(digest, label, path, folder, inside)
 
 
-def _add_file(digest, label: str, path: Path, folder: Path) -> None:
-    digest.update(f"{label}\0{path.relative_to(folder).as_posix()}\0".encode())
-    # A broken link or a pipe is counted too: loading it is an error the build must report.
-    digest.update(file_digest(path) if path.is_file() else b"not a file")
+def _add_file(digest, label: str, path: Path, folder: Path, inside: Path) -> None:
+    # File names are bytes to the system: one that is not UTF-8 is hashed as it is (the loader reports it).
+    digest.update(label.encode() + b"\0" + os.fsencode(path.relative_to(folder).as_posix()) + b"\0")
+    digest.update(_content_digest(path, inside))
+
+
+def _content_digest(path: Path, inside: Path) -> bytes:
+    """Return what a file counts as: its bytes' digest if it is (or links to) a regular file inside `inside`.
+
+    A broken link, a link out, a folder link or a pipe counts too, by what it is: loading it is an
+    error the build must report, and nothing outside is ever read here.
+    """
+    try:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            target = path.resolve()
+            if not target.is_relative_to(inside) or not target.is_file():
+                return b"link\0" + os.fsencode(os.readlink(path))
+        elif not stat.S_ISREG(info.st_mode):
+            return b"not a file"
+        return file_digest(path)
+    except (OSError, RuntimeError):  # unreadable, vanished, or a loop of links
+        return b"unreadable"

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
+from .errors import BuildError
 from .fingerprint import file_digest, toolchain
 from .theme import Theme, read_text
 
@@ -77,6 +78,15 @@ class Output:
         assert (self.data is None) != (self.pdf is None), "an output has bytes or a PDF job"
 
 
+def figure_path(content_dir: Path, ref: str) -> tuple[Path, str]:
+    """Return a figure's file and its normalised path inside content/; refuse one that lies outside."""
+    content = content_dir.resolve()
+    path = (content / ref).resolve()
+    if not path.is_relative_to(content) or path == content:
+        raise BuildError(f"figure {ref!r} is not inside {content_dir.name}/")
+    return path, path.relative_to(content).as_posix()
+
+
 @dataclass
 class Links:
     """How a document refers to theme files and figures, for one kind of target.
@@ -99,12 +109,16 @@ class Links:
         return Markup('<link rel="stylesheet" href="{}">').format(self._url(f"assets/{name}", path))
 
     def figure(self, ref: str) -> str:
-        """Return the URL of a figure declared in content (checked to lie inside content/)."""
-        path = self.content_dir / ref
+        """Return the URL of a figure declared in content (checked to lie inside content/).
+
+        Its output path comes from where the file really is inside content/, never from
+        the text of ref: 'figures/../../x/content/a.png' is stored as assets/a.png.
+        """
+        path, rel = figure_path(self.content_dir, ref)
         if self.mode == "inline":
             kind = "image/svg+xml" if path.suffix.lower() == ".svg" else f"image/{path.suffix.lower().lstrip('.')}"
             return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
-        return self._url(f"assets/{ref}", path)
+        return self._url(f"assets/{rel}", path)
 
     def _url(self, target: str, path: Path) -> str:
         self.files[target] = path

@@ -48,7 +48,7 @@ def load_project(root: Path, sources_dir: Path | None = None) -> tuple[Project |
     content = root / CONTENT
     if not content.is_dir():
         return None, [Problem(shown_path(root), 1, f"no {CONTENT}/ folder here; run `emcon init` or pass --project")]
-    problems: list[Problem] = []
+    problems: list[Problem] = _unreadable_names(content)
     origins: dict[tuple[str, str], tuple[Document, Loc]] = {}
     modules, module_files = _load_named(root, content / "modules", Module, "module", origins, problems)
     packs, pack_files = _load_named(root, content / "packs", Pack, "pack", origins, problems)
@@ -63,10 +63,33 @@ def load_project(root: Path, sources_dir: Path | None = None) -> tuple[Project |
     return project, problems
 
 
+def _unreadable_names(content: Path) -> list[Problem]:
+    """Return a problem for every file or folder under content/ whose name is not UTF-8 (links not followed)."""
+    problems = []
+    for folder, dirs, names in os.walk(content):
+        for name in sorted(dirs + names):
+            if not _utf8(name):
+                shown = os.fsencode(shown_path(Path(folder, name))).decode("utf-8", "backslashreplace")
+                problems.append(Problem(shown, 1, "the file name is not valid UTF-8; rename it"))
+        dirs[:] = sorted(d for d in dirs if _utf8(d))
+    return problems
+
+
+def _utf8(name: str) -> bool:
+    """Tell whether a file name (as os gives it: undecodable bytes as surrogates) is valid UTF-8."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _load_named(root: Path, folder: Path, cls, kind: str, origins: dict, problems: list[Problem]) -> tuple[dict, set]:
     """Load one record per file (the file name is its id); return the records and the ids of every file tried."""
     records, tried = {}, set()
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if not _utf8(path.name):
+            continue  # reported by _unreadable_names
         if path.suffix != ".yaml":
             if path.suffix.lower() in (".yml", ".yaml"):  # it would be left out unseen
                 problems.append(Problem(shown_path(path), 1, f"content files end in .yaml: rename it {path.stem}.yaml"))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import os
+from pathlib import Path, PurePosixPath
 
 from pydantic import TypeAdapter
 
@@ -49,12 +50,19 @@ def schema_text(kind: str | None) -> str:
 
 
 def write_schemas(root: Path) -> list[Path]:
-    """Write every kind's schema into the project's .emcon/schema/; return the files."""
-    folder = root / SCHEMA_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write every kind's schema into the project's .emcon/schema/; return the files.
+
+    The folders must be real folders of the project (a link there is refused), and a link
+    in place of a schema file is removed, never written through.
+    """
+    from .writer import create_file, make_folders
+
+    folder = make_folders(root, PurePosixPath(SCHEMA_DIR))
     written = []
     for kind in KINDS:
         path = folder / f"{kind}.json"
-        path.write_text(schema_text(kind), encoding="utf-8")
+        if os.path.lexists(path):
+            os.unlink(path)  # an older schema, or a link: removing a link leaves what it points to alone
+        create_file(path, schema_text(kind).encode())
         written.append(path)
     return written

@@ -18,6 +18,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 import watchfiles
@@ -27,6 +28,7 @@ from .errors import BuildError, ContentError, errors_in, problem_report
 from .project import CONTENT, load_project
 
 HOST = "127.0.0.1"  # a preview for the author alone: never reachable from the network
+ALLOWED_HOSTS = {"127.0.0.1", "localhost"}  # the Host header of a page the author opened; a rebound DNS name is not
 LIVE = files("emcon") / "live"
 PREFIX = "/__emcon__/"
 INJECTED = f'<link rel="stylesheet" href="{PREFIX}reload.css"><script src="{PREFIX}reload.js"></script>'
@@ -58,21 +60,58 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.state = state
         super().__init__(*args, **kwargs)
 
+    def do_HEAD(self) -> None:
+        if self._refused():
+            return None
+        target = Path(self.translate_path(self.path))
+        if not self._real(target):
+            return self.send_error(404)
+        return super().do_HEAD()
+
     def do_GET(self) -> None:
+        if self._refused():
+            return None
         route = self.path.split("?", 1)[0]
         if route == PREFIX + "status":
             return self._send(200, "application/json", self.state.as_json())
         if route.startswith(PREFIX):
             return self._send_live(route.removeprefix(PREFIX))
         target = Path(self.translate_path(self.path))
+        if not self._real(target):
+            return self.send_error(404)
         if target.is_dir() and route.endswith("/"):
             target = target / "index.html"
         if target.suffix == ".html":
             return self._send_page(target)
         return super().do_GET()
 
+    def _refused(self) -> bool:
+        """Answer only requests addressed to this machine by name (no DNS rebinding): Host localhost or 127.0.0.1."""
+        try:
+            name = urlsplit("//" + (self.headers.get("Host") or "").strip()).hostname
+        except ValueError:
+            name = None
+        if name in ALLOWED_HOSTS:
+            return False
+        self.send_error(421, "Misdirected Request: open the preview at http://127.0.0.1 or http://localhost")
+        return True
+
+    def _real(self, target: Path) -> bool:
+        """Tell whether target is the build folder or lies in it through real folders and files (no link)."""
+        root = Path(self.directory)
+        try:
+            parts = target.relative_to(root).parts
+        except ValueError:
+            return False
+        path = root
+        for part in parts:
+            path = path / part
+            if path.is_symlink():
+                return False
+        return True
+
     def _send_page(self, target: Path) -> None:
-        if target.is_file():
+        if target.is_file() and not target.is_symlink():
             self._send(200, "text/html; charset=utf-8", inject(target.read_bytes()))
         else:
             self._send(404, "text/html; charset=utf-8", inject((LIVE / "waiting.html").read_bytes()))

@@ -17,50 +17,130 @@ import json
 import os
 import secrets
 import shutil
+import stat
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .errors import BuildError
 
 MANIFEST = "manifest.json"
 STAMP = ".emcon-build.json"  # in the output folder: what the build was made from, and what it holds
 RENAME_EXCHANGE = 2  # renameat2 flag: swap two paths in one step
+NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC  # not through a link, not over a file
+LOCK_FDS: set[int] = set()  # the build locks this process holds: worker processes close their copies
+
+
+def create_file(path: Path, data: bytes, mode: int = 0o666) -> None:
+    """Write a new file at path; refuse to follow a link there or to replace anything (O_EXCL, O_NOFOLLOW)."""
+    fd = os.open(path, NEW_FILE, mode)
+    with os.fdopen(fd, "wb") as file:
+        file.write(data)
+
+
+def make_folders(root: Path, relpath: PurePosixPath) -> Path:
+    """Create the folders of relpath under root one by one, refusing any that is a link; return the last."""
+    folder = root
+    for part in relpath.parts:
+        folder = folder / part
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                raise OSError(errno.ENOTDIR, "not a folder (or a link)", str(folder)) from None
+    return folder
+
+
+def safe_relpath(relpath: str) -> PurePosixPath:
+    """Return relpath if it names a file strictly inside a folder: relative, no '..', '.' or empty parts."""
+    path = PurePosixPath(relpath)
+    parts = relpath.split("/")
+    if path.is_absolute() or "\\" in relpath or "\0" in relpath or any(p in ("", ".", "..") for p in parts):
+        raise BuildError(f"refusing to write {relpath!r}: an output path must stay inside the output folder")
+    return path
 
 
 @contextlib.contextmanager
 def build_lock(out: Path) -> Iterator[None]:
-    """Hold an exclusive lock on out for the duration of a build; stop first if out may not be replaced."""
+    """Hold an exclusive lock on out for the duration of a build; stop first if out may not be replaced.
+
+    The lock is flock() on an open file: it goes when the process holding it dies, however it dies,
+    so a killed build never leaves a stale lock (its workers close their copies of the descriptor).
+    """
     check_replaceable(out)
     lock_path = out.parent / f".{out.name}.emcon-lock"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+        fd = os.open(lock_path, os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise BuildError(f"{lock_path} is a symbolic link; emcon does not follow it: remove it") from None
         raise _write_error(exc, out) from None
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise BuildError(f"{lock_path} is not a regular file; remove it")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildError(f"another emcon build is writing {out}; wait for it to finish and try again") from None
+        LOCK_FDS.add(fd)
         yield
     finally:
+        LOCK_FDS.discard(fd)
         os.close(fd)
 
 
 def check_replaceable(out: Path) -> None:
-    """Stop unless out is missing, empty, or an earlier build: the whole folder is replaced."""
+    """Stop unless out is missing, empty, or an earlier build: the whole folder is replaced.
+
+    An earlier build is told by emcon's own stamp in out itself, a regular file that reads as
+    a stamp; nothing deeper in the folder counts (a manifest.json in a subfolder may be anyone's).
+    """
+    if out.is_symlink():
+        raise BuildError(f"{out} is a symbolic link; name the folder it points to, or a new folder, as the output")
     if not out.exists():
         return
     if not out.is_dir():
         raise BuildError(f"{out} is a file; the output must be a folder")
-    entries = list(out.iterdir())
-    marked = (out / STAMP).is_file() or any((e / MANIFEST).is_file() for e in entries if e.is_dir())
-    earlier_build = marked and not (out / "content").exists()
-    if entries and not earlier_build:
+    if any(out.iterdir()) and not is_build(out):
         raise BuildError(
             f"{out} holds files that are not an emcon build; a build replaces its whole output folder, "
             "so name a new or empty folder (or the build/ folder of an earlier build)"
         )
+
+
+def is_build(folder: Path) -> bool:
+    """Tell whether folder is an earlier emcon build: it holds emcon's stamp (a regular file, not a link)."""
+    try:
+        fd = os.open(folder / STAMP, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        with os.fdopen(os.dup(fd), "rb") as file:
+            stamp = json.loads(file.read(64 << 20))
+    except (OSError, ValueError):
+        return False
+    finally:
+        os.close(fd)
+    return isinstance(stamp, dict) and isinstance(stamp.get("sizes"), dict) and "inputs" in stamp
+
+
+def check_output_place(out: Path, project_root: Path, theme_dir: Path) -> None:
+    """Refuse an output folder that is, holds or lies inside the project's inputs (a build replaces it whole)."""
+    out, root = out.resolve(), project_root.resolve()
+    inputs = [root / "content", root / "templates", root / ".emcon", theme_dir.resolve()]
+    if root.is_relative_to(out):
+        where = "the project folder itself" if out == root else f"a folder holding the project {root}"
+    elif any(out.is_relative_to(folder) for folder in inputs):
+        folder = next(folder for folder in inputs if out.is_relative_to(folder))
+        where = f"inside the project's inputs ({folder})" if out != folder else f"the project's inputs ({folder})"
+    else:
+        return
+    raise BuildError(
+        f"the output folder {out} is {where}; a build replaces its whole output folder, "
+        "so name a folder outside content/ and templates/, such as build/"
+    )
 
 
 def _write_error(exc: OSError, out: Path) -> BuildError:
@@ -88,7 +168,10 @@ class Staging:
     def __init__(self, out: Path):
         self.out = out
         for stale in sorted(out.parent.glob(f".{out.name}.staging-*")):  # left by a killed build
-            if stale.name.endswith("-old") and not out.exists():
+            info = os.lstat(stale)
+            if not stat.S_ISDIR(info.st_mode):  # not ours (a link shipped in a project): never follow it
+                os.unlink(stale)
+            elif stale.name.endswith("-old") and not os.path.lexists(out):
                 os.rename(stale, out)  # killed between the two renames of commit(): the previous build is back
             else:
                 shutil.rmtree(stale, ignore_errors=True)
@@ -98,23 +181,33 @@ class Staging:
 
     @_reported
     def write(self, relpath: str, data: bytes) -> None:
+        """Write a file of the build: the one way bytes reach the staging folder (see _target)."""
         path = self._target(relpath)
-        path.unlink(missing_ok=True)  # never write through a hard link into the previous build
-        path.write_bytes(data)
+        if os.path.lexists(path):
+            os.unlink(path)  # never write through a hard link into the previous build
+        create_file(path, data)
 
     @_reported
     def reuse(self, relpath: str, previous: Path) -> None:
         """Take an unchanged file from the previous build without copying its bytes."""
         path = self._target(relpath)
+        if not previous.resolve().is_relative_to(self.out.resolve()) or not stat.S_ISREG(os.lstat(previous).st_mode):
+            raise BuildError(f"refusing to reuse {previous}: not a file of the previous build {self.out}")
         try:
-            os.link(previous, path)
+            os.link(previous, path, follow_symlinks=False)
         except OSError:
-            shutil.copy2(previous, path)
+            with open(previous, "rb") as source:
+                create_file(path, source.read())
 
     def _target(self, relpath: str) -> Path:
-        path = self.root / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path
+        """Return where relpath goes in the staging folder, proven to stay inside it.
+
+        relpath has no '..', '.', empty or absolute parts, and its folders are made here one by
+        one, none of them a link: the path cannot lead out of the staging folder.
+        """
+        path = safe_relpath(relpath)
+        folder = make_folders(self.root, path.parent)
+        return folder / path.name
 
     @_reported
     def commit(self) -> None:

@@ -133,3 +133,64 @@ def test_serve_refuses_a_folder_without_content(tmp_path, run):
     message = "no content/ folder here; run `emcon init` or pass --project"
     assert result.output.splitlines()[0] == f"{tmp_path.as_posix()}:1: {message}"
     assert not (tmp_path / "build").exists()
+
+
+@pytest.fixture
+def preview(tmp_path):
+    """Serve a build folder holding a page, a link to an outside file and a link to an outside folder, in-process."""
+    import http.server
+    import threading
+    from functools import partial
+
+    from emcon.serve import BuildState, PreviewHandler
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("secret")
+    (outside / "secret.html").write_text("<p>secret</p>")
+    build = tmp_path / "build"
+    (build / "basic").mkdir(parents=True)
+    (build / "basic/briefing.html").write_text("<body><p>briefing</p></body>")
+    (build / "basic/notes.txt").write_text("notes")
+    (build / "basic/secret.txt").symlink_to(outside / "secret.txt")
+    (build / "basic/secret.html").symlink_to(outside / "secret.html")
+    (build / "linked").symlink_to(outside)
+    handler = partial(PreviewHandler, directory=str(build), state=BuildState())
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def request(port: int, path: str, host: str | None = None, method: str = "GET") -> tuple[int, str]:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Host": host} if host is not None else {}
+    connection.request(method, path, headers=headers)  # a Host header given replaces the default one
+    response = connection.getresponse()
+    body = response.read().decode(errors="replace")
+    connection.close()
+    return response.status, body
+
+
+def test_serve_answers_only_hosts_of_this_machine(preview):
+    assert request(preview, "/basic/notes.txt", f"127.0.0.1:{preview}") == (200, "notes")
+    assert request(preview, "/basic/notes.txt", f"localhost:{preview}") == (200, "notes")
+    assert request(preview, "/basic/notes.txt", "LOCALHOST") == (200, "notes")
+    for host in (f"attacker.example:{preview}", "attacker.example", "127.0.0.1.attacker.example", "", "[::1]:80"):
+        status, body = request(preview, "/basic/notes.txt", host)
+        assert status == 421 and "notes" not in body, host  # a rebound DNS name reads nothing
+    assert request(preview, "/__emcon__/status", "attacker.example")[0] == 421
+    assert request(preview, "/basic/notes.txt", "attacker.example", "HEAD")[0] == 421
+
+
+def test_serve_serves_no_link_in_the_build(preview):
+    host = f"127.0.0.1:{preview}"
+    assert request(preview, "/basic/briefing.html", host)[0] == 200
+    for path in ("/basic/secret.txt", "/basic/secret.html", "/linked/secret.txt", "/linked/", "/linked/secret.html"):
+        status, body = request(preview, path, host)
+        assert status == 404 and "secret" not in body, path
+    assert request(preview, "/basic/secret.txt", host, "HEAD")[0] == 404

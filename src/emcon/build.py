@@ -19,7 +19,6 @@ import json
 import multiprocessing
 import os
 import signal
-import stat
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -39,6 +38,8 @@ from .writer import (
     check_output_place,
     manifest_bytes,
     read_manifest,
+    read_stamp,
+    regular_inside,
     sha256,
 )
 
@@ -94,7 +95,10 @@ def previous_report(out: Path, inputs: str | None) -> BuildReport | None:
 def _intact(out: Path, sizes: dict[str, int]) -> bool:
     """Tell whether every file of a build is still there with its size (someone may have deleted one)."""
     try:
-        return all((out / relpath).stat().st_size == size for relpath, size in sizes.items())
+        return all(
+            regular_inside(out, out / relpath) and os.lstat(out / relpath).st_size == size
+            for relpath, size in sizes.items()
+        )
     except OSError:
         return False
 
@@ -162,11 +166,7 @@ def build(
 
 def _read_stamp(out: Path) -> dict:
     """Return the stamp of the previous build ({} if none or unreadable)."""
-    try:
-        stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return stamp if isinstance(stamp, dict) else {}
+    return read_stamp(out)
 
 
 def _pack_key(project: Project, pack_id: str, only: set[str] | None) -> str:
@@ -225,7 +225,7 @@ def _match_previous(planned: list[_Planned], previous: dict, out: Path, workers:
         item.key = item.output.pdf.key()  # renders the PDF's HTML
         old = previous[item.pack].get(item.output.path)
         old_file = out / item.pack / item.output.path
-        if old and old.get("key") == item.key and _regular(old_file):
+        if old and old.get("key") == item.key and regular_inside(out, old_file):
             item.reuse = old_file
             item.output.extra["pages"] = old.get("pages")
         else:
@@ -362,22 +362,14 @@ def _keep_other_packs(staging: Staging, out: Path, pack_ids: list[str]) -> None:
     """Carry over the named packs from the previous build: its regular files only, never through a link."""
     for pack_id in pack_ids:
         pack_dir = out / pack_id
-        if not (_regular(pack_dir / MANIFEST) and stat.S_ISDIR(os.lstat(pack_dir).st_mode)):
+        if not regular_inside(out, pack_dir / MANIFEST):
             continue
         for folder, dirs, names in os.walk(pack_dir):  # does not descend into linked folders
             dirs.sort()
             for name in sorted(names):
                 path = Path(folder) / name
-                if _regular(path):
+                if regular_inside(out, path):
                     staging.reuse(path.relative_to(out).as_posix(), path)
-
-
-def _regular(path: Path) -> bool:
-    """Tell whether path is a regular file itself (not a link to one)."""
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
-    except OSError:
-        return False
 
 
 def _index_html(theme: Theme, root: Path) -> str:

@@ -50,6 +50,34 @@ def make_folders(root: Path, relpath: PurePosixPath) -> Path:
     return folder
 
 
+def regular_inside(root: Path, path: Path) -> bool:
+    """Tell whether path is a regular file under root, reached through real folders only (no link on the way)."""
+    try:
+        parts = path.relative_to(root).parts
+        if not parts or stat.S_ISLNK(os.lstat(root).st_mode):
+            return False
+        folder = root
+        for part in parts[:-1]:
+            folder = folder / part
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                return False
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def read_inside(root: Path, path: Path, limit: int = 64 << 20) -> bytes | None:
+    """Return the bytes of a regular file under root, reached through no link (None if it is not one)."""
+    if not regular_inside(root, path):
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as file:
+        return file.read(limit)
+
+
 def safe_relpath(relpath: str) -> PurePosixPath:
     """Return relpath if it names a file strictly inside a folder: relative, no '..', '.' or empty parts."""
     path = PurePosixPath(relpath)
@@ -110,20 +138,17 @@ def check_replaceable(out: Path) -> None:
 
 def is_build(folder: Path) -> bool:
     """Tell whether folder is an earlier emcon build: it holds emcon's stamp (a regular file, not a link)."""
+    stamp = read_stamp(folder)
+    return isinstance(stamp.get("sizes"), dict) and "inputs" in stamp
+
+
+def read_stamp(out: Path) -> dict:
+    """Return the stamp of the build in out ({} if none, unreadable, or not a regular file of out's own)."""
     try:
-        fd = os.open(folder / STAMP, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
-    except OSError:
-        return False
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return False
-        with os.fdopen(os.dup(fd), "rb") as file:
-            stamp = json.loads(file.read(64 << 20))
-    except (OSError, ValueError):
-        return False
-    finally:
-        os.close(fd)
-    return isinstance(stamp, dict) and isinstance(stamp.get("sizes"), dict) and "inputs" in stamp
+        stamp = json.loads(read_inside(out, out / STAMP) or b"")
+    except ValueError:
+        return {}
+    return stamp if isinstance(stamp, dict) else {}
 
 
 def check_output_place(out: Path, project_root: Path, theme_dir: Path) -> None:
@@ -191,7 +216,7 @@ class Staging:
     def reuse(self, relpath: str, previous: Path) -> None:
         """Take an unchanged file from the previous build without copying its bytes."""
         path = self._target(relpath)
-        if not previous.resolve().is_relative_to(self.out.resolve()) or not stat.S_ISREG(os.lstat(previous).st_mode):
+        if not regular_inside(self.out, previous):
             raise BuildError(f"refusing to reuse {previous}: not a file of the previous build {self.out}")
         try:
             os.link(previous, path, follow_symlinks=False)
@@ -250,11 +275,11 @@ def manifest_bytes(pack_id: str, entries: list[dict]) -> bytes:
 
 
 def read_manifest(pack_dir: Path) -> dict[str, dict]:
-    """Return a previous build's manifest entries by path ({} if none or unreadable)."""
+    """Return a previous build's manifest entries by path ({} if none, unreadable, or reached through a link)."""
     try:
-        data = json.loads((pack_dir / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads(read_inside(pack_dir.parent, pack_dir / MANIFEST) or b"")
         return {e["path"]: e for e in data["outputs"]}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return {}
 
 

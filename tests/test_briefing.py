@@ -50,7 +50,7 @@ def test_cover_contents_modules_glossary_sources_in_order(briefing):
         "Emissions discipline",
         "DISTRIBUTION A",
         "Contents",
-        "Learning objectives",
+        "After this lesson you can:",
         "Key points",
         "Glossary",
         "Sources",
@@ -68,7 +68,7 @@ def test_contents_page_numbers_point_at_the_modules(briefing):
     entry = re.search(r"Makiivka[^\n]*?(\d+)\s*$", contents, re.M)
     assert entry, contents
     target = int(entry.group(1))
-    assert "Makiivka" in briefing.pages[target - 1].extract_text().split("Learning objectives")[0]
+    assert "Makiivka" in briefing.pages[target - 1].extract_text().split("After this lesson you can:")[0]
 
 
 def embedded_fonts(reader: PdfReader) -> dict[str, bytes]:

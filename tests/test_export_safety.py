@@ -92,7 +92,14 @@ def test_qti21_holds_no_script(hostile):
 def test_a_line_break_in_a_title_adds_no_gift_question(hostile):
     questions = read_gift((hostile / "quiz.gift.txt").read_text(encoding="utf-8"))
     assert [q.get("name", q["type"]).split(":")[0] for q in questions] == [
-        "category", "a-1", "a-2", "a-3", "a-4", "a-5", "a-6", "a-7"
+        "category",
+        "a-1",
+        "a-2",
+        "a-3",
+        "a-4",
+        "a-5",
+        "a-6",
+        "a-7",
     ]
     assert questions[0]["category"] == "$course$/top/Basic -- pack ::evil::Injected?{=yes}/Alpha lesson"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +12,28 @@ from ..outputs import Links, PdfJob
 from ..project import Project
 from ..quiz import Form, draw_forms
 from ..theme import Theme
+
+
+def citation_keys(keys) -> re.Pattern:
+    """Return a pattern for an author's citation like ` (nyt-ap-2023)` or ` (a-2020; b-2021)`."""
+    key = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"\s*\((?:{key})(?:\s*[;,]\s*(?:{key}))*\)")
+
+
+def without_citation_keys(module: Module, keys) -> Module:
+    """Return the module with the source ids authors cite in running text left out (readers see titles)."""
+    pattern = citation_keys(keys)
+
+    def clean(value):
+        if isinstance(value, str):
+            return pattern.sub("", value)
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        return value
+
+    return Module.model_validate(clean(module.model_dump()))
 
 
 @dataclass
@@ -23,7 +46,9 @@ class PackContext:
 
     @cached_property
     def modules(self) -> list[Module]:
-        return self.project.curriculum.pack_modules(self.pack)
+        """Return the pack's modules as its audience reads them, with no citation keys in their text."""
+        keys = self.project.curriculum.sources.keys()
+        return [without_citation_keys(m, keys) for m in self.project.curriculum.pack_modules(self.pack)]
 
     @cached_property
     def terms(self) -> list[GlossaryTerm]:

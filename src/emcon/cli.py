@@ -27,6 +27,7 @@ OUTPUT_KINDS = (
     "quiz-pdf",
     "key-pdf",
     "quiz-html",
+    "answer-sheet-pdf",
     "gift",
     "moodle-xml",
     "qti21",
@@ -252,3 +253,33 @@ def serve(project_dir: Path, port: int) -> None:
 
     html_kinds = {k for k in OUTPUT_KINDS if k.endswith("-html")}
     run_server(project_dir.resolve(), port, html_kinds)
+
+
+@main.command()
+@project_option
+@click.argument("pack")
+@click.argument("scans", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the results."
+)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+def grade(project_dir: Path, pack: str, scans: tuple[Path, ...], out_dir: Path, jobs: int) -> None:
+    """Grade scanned or photographed answer sheets of PACK (PDF pages, PNG, JPEG; folders of them)."""
+    from .errors import BuildError
+
+    try:
+        from .grade import grade as run_grade
+    except ImportError as exc:
+        raise BuildError(f"emcon grade needs its image libraries ({exc.name}): pip install 'emcon[grade]'") from None
+
+    project, _ = load_or_fail(project_dir)
+    packs = project.curriculum.packs
+    if pack not in packs:
+        raise BuildError(f"unknown pack {pack!r}; known packs: {', '.join(sorted(packs)) or 'none'}")
+    started = time.perf_counter()
+    summary = run_grade(project, pack, list(scans), out_dir.resolve(), jobs)
+    click.echo(
+        f"graded {summary.sheets} sheets ({summary.passed} passed) from {summary.pages} pages, "
+        f"{summary.not_read} not read, {summary.to_review} to review in {time.perf_counter() - started:.1f}s "
+        f"-> {out_dir.resolve()}"
+    )

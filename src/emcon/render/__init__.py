@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import exports
-from . import briefing, card, instructor, quiz, slides
+from . import briefing, card, instructor, quiz, sheet, slides
 
 # Each entry renders one family of outputs: the kinds it makes, so that a build
 # of other kinds (--only) skips it, and the function that makes them.
@@ -13,5 +13,6 @@ RENDERERS = [
     (("slides-pdf",), slides.render),
     (("card-pdf",), card.render),
     (("quiz-pdf", "key-pdf", "quiz-html"), quiz.render),
+    (("answer-sheet-pdf",), sheet.render),
     (("gift", "moodle-xml", "qti21", "qti12-canvas"), exports.render),
 ]

@@ -198,6 +198,7 @@ def _write_build(staging, out, packs, planned, only, jobs, progress, report, the
     with _Workers(jobs or os.cpu_count() or 1) as workers:
         _match_previous(planned, previous, out, workers)
         laid_out = workers.lay_out([p for p in planned if p.output.pdf and not p.reuse], progress)
+    _finish_after(planned, laid_out, previous, out)
     entries: dict[str, list[dict]] = {p: [] for p in packs}
     for item in planned:
         entries[item.pack].append(_write_output(staging, item, laid_out.get(item.name), report))
@@ -230,6 +231,29 @@ def _match_previous(planned: list[_Planned], previous: dict, out: Path, workers:
             item.output.extra["pages"] = old.get("pages")
         else:
             workers.expect()
+
+
+def _finish_after(planned: list[_Planned], laid_out: dict, previous: dict, out: Path) -> None:
+    """Finish the PDFs made with another PDF of their pack: the notes pages get the laid-out slides."""
+    for item in planned:
+        job = item.output.pdf
+        if job is None or job.after is None or item.reuse is not None:
+            continue
+        other, finish = job.after
+        data, pages = laid_out[item.name]
+        laid_out[item.name] = (finish(data, _pdf_of(other, item.pack, planned, laid_out, previous, out)), pages)
+
+
+def _pdf_of(job: PdfJob, pack: str, planned: list[_Planned], laid_out: dict, previous: dict, out: Path) -> bytes:
+    """Return the bytes of a job's PDF: built now, reused, or (when its kind is not built) laid out for this alone."""
+    for item in planned:
+        if item.output.pdf is job:
+            return item.reuse.read_bytes() if item.reuse is not None else laid_out[item.name][0]
+    key = job.key()
+    for entry in previous.get(pack, {}).values():
+        if entry.get("key") == key and (out / pack / entry["path"]).is_file():
+            return (out / pack / entry["path"]).read_bytes()
+    return _layout(f"{pack}: a PDF that another needs", *_document(job))[0]
 
 
 def _write_output(staging: Staging, item: _Planned, laid_out, report: BuildReport) -> dict:

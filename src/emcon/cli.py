@@ -23,6 +23,8 @@ OUTPUT_KINDS = (
     "briefing-html",
     "instructor-pdf",
     "slides-pdf",
+    "notes-pdf",
+    "slides-pptx",
     "card-pdf",
     "quiz-pdf",
     "key-pdf",

@@ -35,6 +35,9 @@ class PdfJob:
         self.render = render  # returns the HTML and the stylesheets, fonts and images it reads
         self.base_url = base_url
         self.roots = roots
+        # (other job, finish): once laid out, this PDF is finished with the other job's PDF,
+        # finish(this_pdf, other_pdf) -> bytes (the notes pages draw the laid-out slides).
+        self.after: tuple[PdfJob, Callable[[bytes, bytes], bytes]] | None = None
 
     @classmethod
     def of(cls, html: str, base_url: str, roots: tuple[Path, ...], files: tuple[Path, ...]) -> PdfJob:
@@ -60,6 +63,8 @@ class PdfJob:
         for path in sorted(self.files):
             digest.update(f"\0{path.name}\0".encode())
             digest.update(file_digest(path))
+        if self.after is not None:
+            digest.update(f"\0after\0{self.after[0].key()}".encode())
         return digest.hexdigest()
 
 

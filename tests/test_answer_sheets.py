@@ -141,3 +141,70 @@ def test_bad_input_is_reported_with_file_and_page_and_the_rest_is_graded(default
     graded = [r for r in results if r["result"] != "not read"]
     assert [(r["student_number"], r["form"]) for r in graded] == [("00000042", "A"), ("00000042", "A")]
     assert "graded 2 sheets" in result.output
+
+
+EVERY_KIND = """\
+  - {id: a-3, type: multiple, objective: explain-alpha, prompt: Pick two., choices: [One, Two, Three], answer: [a, c], explanation: So (src)., source: src}
+  - {id: a-4, type: matching, objective: explain-alpha, prompt: Match., pairs: [{left: L1, right: R1}, {left: L2, right: R2}, {left: L3, right: R3}], explanation: So (src)., source: src}
+  - {id: a-5, type: ordering, objective: explain-alpha, prompt: Order., sequence: [S1, S2, S3, S4], explanation: So (src)., source: src}
+  - {id: a-6, type: short, objective: explain-alpha, prompt: Name it., answer: [EMCON], explanation: So (src)., source: src}
+"""
+
+
+def test_every_kind_of_question_is_read_and_scored_from_a_photo(run, tmp_path):
+    """A sheet with every item type, each answered right but the ordering (two steps swapped), photographed."""
+    from conftest import BASE
+    from emcon.grade.score import key_values
+
+    root = tmp_path / "project"
+    shutil.copytree(BASE, root)
+    module = root / "content" / "modules" / "alpha.yaml"
+    module.write_text(module.read_text() + EVERY_KIND)
+    pack = root / "content" / "packs" / "basic.yaml"
+    pack.write_text(pack.read_text().replace("questions: 2,", "questions: 6, answer_sheets: true, pass_mark: 75,"))
+    result = run("build", "--project", root, "--out", root / "build", "--only", "answer-sheet-pdf", "basic")
+    assert result.exit_code == 0, result.output
+    project, _ = load_project(root)
+    sheets = Sheets(
+        project.curriculum.packs["basic"], project.curriculum.pack_modules(project.curriculum.packs["basic"])
+    )
+    form = sheets.forms["B"]
+    page = next(p for p in sheets.pages.values() if p.form == "B")
+    assert sorted({row.kind for row in page.rows}) == [
+        "matching",
+        "multiple",
+        "ordering",
+        "short",
+        "single",
+        "true-false",
+    ]
+    plan = {}
+    swapped = next(q.number for q in form.questions if q.type == "ordering")
+    for q in form.questions:
+        rows = [(i, row) for i, row in enumerate(page.rows) if row.question == q.number]
+        key = key_values(q)
+        if q.number == swapped:
+            key[0], key[1] = key[1], key[0]
+        for (index, row), values in zip(rows, key, strict=True):
+            for k, bubble in enumerate(row.bubbles):
+                if bubble.value in values:
+                    plan[(index, k)] = PEN
+    rng = random.Random(5)
+    blank = render_page(root / "build" / "basic" / "answer-sheet-B.pdf", 1, 200)
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    import cv2
+
+    cv2.imwrite(str(scans / "photo.jpg"), photograph(fill(blank, page, 200, rng, "1234", plan).image, rng, True))
+    out = tmp_path / "out"
+    result = run("grade", "--project", root, "basic", scans, "--out", out)
+    assert result.exit_code == 0, result.output
+    (row,) = read_csv(out / "results.csv")
+    assert (row["student_number"], row["form"], row["score"], row["points"]) == ("1234", "B", "5", "6")
+    assert (row["percent"], row["result"], row["to_review"]) == ("83.3", "pass", "0")
+    by_type = {q.type: row[f"Q{q.number}"] for q in form.questions}
+    assert by_type["short"] == "right"
+    assert by_type["multiple"] == "+".join(sorted(next(q for q in form.questions if q.type == "multiple").answer))
+    matching = next(q for q in form.questions if q.type == "matching")
+    assert by_type["matching"] == ",".join(matching.answer)
+    assert len(by_type["ordering"].split(",")) == 4

@@ -252,9 +252,11 @@ def learners(results: list[PageResult], sheets: Sheets) -> list[Learner]:
         learner.review += [("", problem) for problem in first.student_problems]
         missing = sorted(set(range(1, first.pages + 1)) - {p.page for p in pages})
         learner.review += [("", f"page {m} of {first.pages} of this sheet was not found") for m in missing]
-        for p in pages[1:]:
-            if p.page in {q.page for q in pages if q is not p and pages.index(q) < pages.index(p)}:
+        seen: set[int] = set()
+        for p in pages:
+            if p.page in seen:
                 learner.review.append(("", f"page {p.page} scanned more than once ({p.task.where})"))
+            seen.add(p.page)
         for answer in learner.answers:
             learner.review += [(str(answer.question.number), why) for why in answer.review]
         found.append(learner)

@@ -37,12 +37,12 @@ def test_every_module_follows_the_curriculum_rules(curriculum):
 
 
 def test_packs_match_the_curriculum_table(curriculum):
-    # The written quiz now counts (opening + modules + closing + quiz): until the packs are re-timed
-    # to the table's 45/60/30, soldier-basic is 45 + 18 and civilian-frontline 30 + 10.
+    # The written quiz counts (opening + modules + closing + quiz): soldier-basic is a 45-minute
+    # lesson and a 15-minute quiz; leader-brief 48 + 12; civilian-frontline 30 + 10.
     expected = {
         "soldier-basic": (
             "soldier",
-            63,
+            60,
             [
                 "every-button-emits",
                 "how-phones-give-you-away",

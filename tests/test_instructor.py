@@ -53,16 +53,16 @@ def test_every_discussion_question_with_its_good_answer(guide_text, default_pack
 def test_timetable_ends_on_the_pack_total(guide, default_pack):
     pack, modules = default_pack
     slots = timetable(pack, modules)
-    assert sum(s.minutes for s in slots) == pack.minutes == 63
+    assert sum(s.minutes for s in slots) == pack.minutes == 60
     assert (slots[-1].part, slots[-1].title, slots[-1].minutes) == ("quiz", "Written quiz", pack.quiz.minutes)
     text = flat(
         " ".join(
             p.extract_text() for p in guide.pages if "Timetable" in p.extract_text() or "Total" in p.extract_text()
         )
     )
-    assert "01:03 Total 63" in text
-    assert "00:45 Written quiz (form A, B; pass mark 80%) Check on learning 18 All" in text
-    clocks = re.findall(r"\b(\d\d:\d\d) ", text[text.index("Timetable") : text.index("01:03 Total")])
+    assert "01:00 Total 60" in text
+    assert "00:45 Written quiz (form A, B; pass mark 80%) Check on learning 15 All" in text
+    clocks = re.findall(r"\b(\d\d:\d\d) ", text[text.index("Timetable") : text.index("01:00 Total")])
     assert clocks == [s.clock for s in slots]  # every step, in order, with its running clock
 
 
@@ -79,7 +79,7 @@ def test_administrative_data_and_markings_on_every_page(guide, default_pack):
         "Safety considerations",
         "Environmental considerations",
         "Classroom and AV needs",
-        "Pass mark: 80% (15/18 pt)",
+        "Pass mark: 80% (20/24 pt)",  # 24 one-point items: two for each of the 12 objectives
         pack.distribution,
         "Materials",
         "Prerequisites",

@@ -136,7 +136,7 @@ def test_list_shows_modules_and_packs_of_the_default_curriculum(run):
     assert rows["husarivka"][2:] == ["civilian", "10", "2", str(_quiz_count("husarivka")), "civilian-frontline"]
     pack_header = next(line for line in lines if line.startswith("PACK "))
     assert re.split(r"\s{2,}", pack_header) == ["PACK", "AUDIENCE", "MINUTES", "MODULES", "FORMS"]
-    assert rows["soldier-basic"] == ["soldier-basic", "soldier", "63", "6", "2"]
+    assert rows["soldier-basic"] == ["soldier-basic", "soldier", "60", "6", "2"]
 
 
 def test_list_still_shows_the_table_when_minutes_do_not_add_up(make_project, run):

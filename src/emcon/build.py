@@ -152,7 +152,7 @@ def build(
             _write_build(staging, out, changed, planned, only, jobs, progress, report, theme)
             # Packs of the previous build that this one did not touch; a pack no longer in content/ is dropped.
             _keep_other_packs(staging, out, [p for p in sorted(project.curriculum.packs) if p not in changed])
-            _finish_index(staging, theme)
+            _finish_index(staging, theme, project.curriculum.packs)
             _report_unchanged_packs(report, out, [p for p in packs if p not in changed], only)
             kept = {p: k for p, k in stamp.get("packs", {}).items() if (staging.root / p).is_dir()}
             staging.write(STAMP, _stamp_bytes(staging.root, inputs, report, kept | keys))
@@ -212,9 +212,11 @@ def _write_build(staging, out, packs, planned, only, jobs, progress, report, the
         staging.write(f"{pack}/{MANIFEST}", manifest_bytes(pack, entries[pack]))
 
 
-def _finish_index(staging: Staging, theme: Theme) -> None:
+def _finish_index(staging: Staging, theme: Theme, packs: dict) -> None:
     """Write build/index.html (every pack in the staged build) and its stylesheet."""
-    staging.write("index.html", _index_html(theme, staging.root).encode())
+    from .landing import index_html
+
+    staging.write("index.html", index_html(theme, staging.root, packs).encode())
     staging.write("index.css", theme.find("css/index.css").read_bytes())
 
 
@@ -394,12 +396,3 @@ def _keep_other_packs(staging: Staging, out: Path, pack_ids: list[str]) -> None:
                 path = Path(folder) / name
                 if regular_inside(out, path):
                     staging.reuse(path.relative_to(out).as_posix(), path)
-
-
-def _index_html(theme: Theme, root: Path) -> str:
-    """Return build/index.html: every pack in the staged build and its outputs."""
-    packs = []
-    for pack_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-        entries = sorted(read_manifest(pack_dir).values(), key=lambda e: e["path"])
-        packs.append({"id": pack_dir.name, "outputs": [e for e in entries if not e["path"].startswith("site/assets/")]})
-    return theme.render("index.html", packs=packs, t=theme.strings("en"))

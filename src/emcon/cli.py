@@ -26,6 +26,7 @@ OUTPUT_KINDS = (
     "notes-pdf",
     "slides-pptx",
     "card-pdf",
+    "exercise-pdf",
     "quiz-pdf",
     "key-pdf",
     "quiz-html",
@@ -136,6 +137,7 @@ def build(
         f"{report.pages} pages in {time.perf_counter() - started:.1f}s -> {out}"
         + (" (nothing changed)" if report.up_to_date else "")
     )
+    click.echo(f"open {out / 'index.html'}: the landing page, per pack for learners, the instructor and the LMS")
 
 
 def _progress_printer(started: float):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import exports
-from . import briefing, card, instructor, pptx, quiz, sheet, slides
+from . import briefing, card, exercises, instructor, pptx, quiz, sheet, slides
 
 # Each entry renders one family of outputs: the kinds it makes, so that a build
 # of other kinds (--only) skips it, and the function that makes them.
@@ -13,6 +13,7 @@ RENDERERS = [
     (("slides-pdf", "notes-pdf"), slides.render),
     (("slides-pptx",), pptx.render),
     (("card-pdf",), card.render),
+    (("exercise-pdf",), exercises.render),
     (("quiz-pdf", "key-pdf", "quiz-html"), quiz.render),
     (("answer-sheet-pdf",), sheet.render),
     (("gift", "moodle-xml", "qti21", "qti12-canvas"), exports.render),

@@ -103,7 +103,7 @@ def test_no_citation_key_or_instructor_note_in_learner_outputs(default_build, cu
     keys = "|".join(re.escape(s) for s in curriculum.sources)
     notes = [flat(n)[:60] for m in modules for n in m.instructor_notes]
     notes += [flat(s.reliability)[:60] for s in curriculum.sources.values()]
-    notes += [flat(r.criterion) for m in modules for e in m.exercises for r in e.rubric]
+    notes += [flat(r.go) for m in modules for e in m.exercises for r in e.rubric if len(r.go) > 30]
     notes += [flat(o.condition) for m in modules for o in m.objectives]
     texts = learner_texts(default_build, pack_id)
     assert "key.pdf" not in texts and "instructor.pdf" not in texts
@@ -173,7 +173,7 @@ def test_contents_has_one_working_link_per_entry(default_build, name):
     reader = PdfReader(default_build / "soldier-basic" / name)
     number, page = next((i, p) for i, p in enumerate(reader.pages) if "Contents" in p.extract_text())
     links = [a.get_object() for a in page.get("/Annots", []) if a.get_object()["/Subtype"] == "/Link"]
-    entries = re.findall(r"\.\s*(\d+)\s*$", page.extract_text(), re.M)
+    entries = re.findall(r"(?:\. ?){4,}\s*(\d+)\s*$", page.extract_text(), re.M)
     assert len(links) >= len(entries) >= 5
     assert len({str(a.get("/Dest")) for a in links}) == len(links)  # one link per entry, not one per dot
 

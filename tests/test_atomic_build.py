@@ -68,7 +68,8 @@ def test_a_build_killed_during_pdf_layout_leaves_the_previous_build_intact(proje
     result = build(project, "--only", "briefing-pdf")
     assert result.exit_code == 0, result.output
     assert not list(project.glob(".build.staging-*"))  # the killed build's leftovers are gone
-    assert "Third edition" in PdfReader(project / "build/basic/briefing.pdf").pages[2].extract_text()
+    pages = PdfReader(project / "build/basic/briefing.pdf").pages
+    assert "Third edition" in " ".join(page.extract_text() for page in pages)  # the cover and contents share page 1
 
 
 def test_a_second_build_at_the_same_time_is_refused(project):

@@ -103,7 +103,7 @@ def test_no_citation_key_or_instructor_note_in_learner_outputs(default_build, cu
     keys = "|".join(re.escape(s) for s in curriculum.sources)
     notes = [flat(n)[:60] for m in modules for n in m.instructor_notes]
     notes += [flat(s.reliability)[:60] for s in curriculum.sources.values()]
-    notes += [flat(r.go) for m in modules for e in m.exercises for r in e.rubric if len(r.go) > 30]
+    notes += [flat(e.expected)[:60] for m in modules for e in m.exercises]
     notes += [flat(o.condition) for m in modules for o in m.objectives]
     texts = learner_texts(default_build, pack_id)
     assert "key.pdf" not in texts and "instructor.pdf" not in texts

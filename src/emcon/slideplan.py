@@ -369,8 +369,7 @@ def section_slides(n: int, section, words: Words) -> list[Slide]:
                 priority=PRIORITY["figure"],
             )
         ]
-    first = words.paragraphs(section.body)[:1]
-    text = shorten(first[0], 160) if first else ""
+    text = first_sentence(words.paragraphs(section.body))
     return [
         Slide(
             "points", section.heading, label=words.module_label(n), text=text, notes=notes, module=n, priority=SECTION
@@ -378,11 +377,34 @@ def section_slides(n: int, section, words: Words) -> list[Slide]:
     ]
 
 
+def first_sentence(paragraphs: list[str], most_chars: int = 150) -> str:
+    """Return the first sentence of a section for its slide, whole, or nothing if it is too long for one."""
+    if not paragraphs:
+        return ""
+    sentence = sentences(paragraphs[0])[0]
+    return sentence if len(sentence) <= most_chars else ""
+
+
+ABBREVIATIONS = {"gen", "lt", "col", "maj", "capt", "sgt", "dr", "mr", "mrs", "ms", "st", "no", "vs", "e.g", "i.e"}
+
+
+def sentences(text: str) -> list[str]:
+    """Return the sentences of a paragraph; "Gen.", "U.S." or an initial ("H.") does not end one."""
+    out, start = [], 0
+    for match in re.finditer(r"[.!?][”’\"')]*\s+(?=[A-Z“\"‘(])", text):
+        word = text[start : match.start()].rsplit(" ", 1)[-1]
+        if word.casefold().strip("(") in ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", word):
+            continue
+        out.append(text[start : match.end()].strip())
+        start = match.end()
+    return out + [text[start:].strip()] if text[start:].strip() else out
+
+
 def caption_line(caption: str) -> str:
     """Return a figure's caption as one line under the figure: its first sentence, cut to fit the slide."""
     from .fit import fit_line
 
-    first = re.split(r"(?<=[.!?])\s", " ".join(caption.split()), maxsplit=1)[0]
+    first = sentences(" ".join(caption.split()))[0]
     return fit_line(first, CAPTION_MM, CAPTION_PT)
 
 

@@ -205,7 +205,7 @@ def lay_out(slide, s: Slide, pack, content_dir: Path, fonts: Path, t: dict) -> N
     else:  # agenda, case, points, exercise, check, quiz
         y = set_title(slide, s.title, y, 30, fonts)
         if s.text:
-            text_box(slide, LEFT_MM, y, BODY_MM, 30, [plain(s.text)], 28, bold=True)
+            text_box(slide, LEFT_MM, y, BODY_MM, 30, [plain(s.text)], 28)
             y += text_height(plain(s.text), BODY_MM, 28) + 4
         mark = (lambda i: f"{i + 1}.") if s.kind == "check" else dot
         if len(lines) > 4:  # two columns, as the PDF sets a long list

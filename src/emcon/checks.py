@@ -79,6 +79,22 @@ def check_references(project: Project) -> Iterator[Problem]:
         yield from _module_references(project, module)
 
 
+def _shown_parts(project: Project, module: Module) -> Iterator[Problem]:
+    """A step's `shows` names parts the module has, by their place in the module as written."""
+    for i, step in enumerate(module.steps):
+        for j, ref in enumerate(step.shows):
+            name, _, index = ref.partition("[")
+            if not index:
+                continue
+            count = len(getattr(module, name))
+            if int(index.rstrip("]")) >= count:
+                have = f"{name}[0] to {name}[{count - 1}]" if count else f"no {name}"
+                loc = ("steps", i, "shows", j)
+                yield project.problem(
+                    "module", module.id, loc, f"{loc_text(loc)}: '{ref}' is not a part of this module; it has {have}"
+                )
+
+
 def _module_references(project: Project, module: Module) -> Iterator[Problem]:
     cur = project.curriculum
     objectives = [o.id for o in module.objectives]
@@ -102,6 +118,7 @@ def _module_references(project: Project, module: Module) -> Iterator[Problem]:
     for loc, kind, ident, known in refs:
         if ident not in known and kind not in project.unread:
             yield project.problem("module", module.id, loc, f"{loc_text(loc)}: " + _unknown(kind, ident, known))
+    yield from _shown_parts(project, module)
     for i, section in enumerate(module.sections):
         if section.figure:
             yield from _figure_problems(project, module, i, section.figure.file)

@@ -131,6 +131,7 @@ class Discussion(ForAudiences):
 # What a learning step puts in front of the class: a part of its module, by field and index.
 SHOW_REF = r"^((sections|case_studies|quotes|discussion|exercises)\[[0-9]+\]|rules|key_points|objectives)$"
 ShowRef = Annotated[str, StringConstraints(pattern=SHOW_REF)]
+SHOWN_PARTS = ("sections", "case_studies", "quotes", "discussion", "exercises")  # the parts a step names by index
 
 
 class Step(ForAudiences):
@@ -314,13 +315,26 @@ class Module(Strict):
     def for_audience(self, audience: str) -> Module:
         """Return this module as a pack for the audience shows it: its parts for others left out."""
         variant = self.per_audience.get(audience)
-        replaced = variant.model_dump(exclude_none=True) if variant else {}
-        kept = {
-            name: [part for part in getattr(self, name) if part.shown_to(audience)]
-            for name in ("sections", "case_studies", "quotes", "discussion", "steps", "exercises", "quiz")
-        }
+        replaced = {k: getattr(variant, k) for k in variant.model_dump(exclude_none=True)} if variant else {}
+        renumbered = {}  # "quotes[2]" -> "quotes[1]" once quotes[1] is left out; absent: left out
+        kept = {}
+        for name in SHOWN_PARTS:
+            parts = [(i, part) for i, part in enumerate(getattr(self, name)) if part.shown_to(audience)]
+            kept[name] = [part for _, part in parts]
+            renumbered |= {f"{name}[{i}]": f"{name}[{j}]" for j, (i, _) in enumerate(parts)}
+        # A step names parts by their place in the module as written; in the audience's copy the places move.
+        kept["steps"] = [
+            step.model_copy(
+                update={
+                    "shows": [renumbered.get(ref, ref) for ref in step.shows if ref in renumbered or "[" not in ref]
+                }
+            )
+            for step in self.steps
+            if step.shown_to(audience)
+        ]
+        kept["quiz"] = [item for item in self.quiz if item.shown_to(audience)]
         # Variants were validated on their own, so no new validation is needed, only new values.
-        return self.model_copy(update=kept | {k: getattr(variant, k) for k in replaced})
+        return self.model_copy(update=kept | replaced)
 
     def cited_sources(self) -> set[str]:
         """Return the ids of the sources this module's quotes, case studies and quiz items cite."""

@@ -141,6 +141,28 @@ def _refusal(path: Path, inside: Path | None) -> str | None:
     return None
 
 
+class Refused(ValueError):
+    """A file named in content or a template may not be read (a URL, a path out of its folder, not a file)."""
+
+
+def confined(folder: Path, ref: str, what: str = "file") -> Path:
+    """Return the plain file ref names inside folder, links resolved; raise Refused saying why not.
+
+    Every reader of a file named by a user (figures, helpers in override templates,
+    stylesheets' url()) goes through here, so none reads outside the project.
+    """
+    name = f"{folder.name}/"
+    if re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I) or ref.startswith(("/", "\\")):
+        raise Refused(f"'{ref}' must be a path inside {name}, not a URL or absolute path")
+    root = folder.resolve()
+    target = (root / ref).resolve()
+    if not target.is_relative_to(root):
+        raise Refused(f"'{ref}' points outside {name}")
+    if not target.is_file():
+        raise Refused(f"{what} '{ref}' not found in {name}")
+    return target
+
+
 def parse_document(text: str, shown: str) -> tuple[Document | None, list[Problem]]:
     """Parse YAML text; return its document, or None and why it could not be parsed."""
     try:

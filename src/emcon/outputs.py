@@ -84,12 +84,11 @@ class Output:
 
 
 def figure_path(content_dir: Path, ref: str) -> tuple[Path, str]:
-    """Return a figure's file and its normalised path inside content/; refuse one that lies outside."""
-    content = content_dir.resolve()
-    path = (content / ref).resolve()
-    if not path.is_relative_to(content) or path == content:
-        raise BuildError(f"figure {ref!r} is not inside {content_dir.name}/")
-    return path, path.relative_to(content).as_posix()
+    """Return a figure's file and its normalised path inside content/; raise loader.Refused for one outside."""
+    from .loader import confined
+
+    path = confined(content_dir, ref, "figure file")  # the loader's confinement: one rule for every reader
+    return path, path.relative_to(content_dir.resolve()).as_posix()
 
 
 @dataclass
@@ -114,12 +113,19 @@ class Links:
         return Markup('<link rel="stylesheet" href="{}">').format(self._url(f"assets/{name}", path))
 
     def figure(self, ref: str) -> str:
-        """Return the URL of a figure declared in content (checked to lie inside content/).
+        """Return the URL of a figure inside content/; an override template can pass anything, so confine it.
 
         Its output path comes from where the file really is inside content/, never from
         the text of ref: 'figures/../../x/content/a.png' is stored as assets/a.png.
         """
-        path, rel = figure_path(self.content_dir, ref)
+        from jinja2.exceptions import SecurityError
+
+        from .loader import Refused
+
+        try:
+            path, rel = figure_path(self.content_dir, str(ref))
+        except Refused as refused:
+            raise SecurityError(f"figure: {refused}") from None
         if self.mode == "inline":
             kind = "image/svg+xml" if path.suffix.lower() == ".svg" else f"image/{path.suffix.lower().lstrip('.')}"
             return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
@@ -135,9 +141,27 @@ class Links:
         pending = [p for p in files if p.suffix == ".css"]
         while pending:
             css = pending.pop()
-            for match in CSS_REFERENCE.finditer(read_text(css)):
-                path = css.parent / unquote(match[1] or match[2])
-                if not urlsplit(match[1] or match[2]).scheme and path.is_file() and path not in files:
+            text = read_text(css)
+            for match in CSS_REFERENCE.finditer(text):
+                ref = match[1] or match[2]
+                if urlsplit(ref).scheme:
+                    continue  # data: is inline; any other scheme WeasyPrint's confined fetcher refuses
+                path = self._theme_file(css, unquote(ref), text.count("\n", 0, match.start()) + 1)
+                if path not in files:
                     files.add(path)
                     pending += [path] if path.suffix == ".css" else []
         return tuple(sorted(files))
+
+    def _theme_file(self, css: Path, ref: str, line: int) -> Path:
+        """Return the file a stylesheet's url() names inside its theme folder; else stop the build."""
+        from .loader import Refused, confined
+        from .project import shown_path
+
+        real = css.resolve()
+        folder = next((d.resolve() for d in self.theme.search_path if real.is_relative_to(d.resolve())), real.parent)
+        relative = ref if ref.startswith(("/", "\\")) else (real.parent.relative_to(folder) / ref).as_posix()
+        try:
+            return confined(folder, relative, "file")
+        except Refused as refused:
+            where = f"{shown_path(css)}:{line}: url({ref})"
+            raise BuildError(f"{where}: {refused}; a stylesheet reads only its theme's files") from None

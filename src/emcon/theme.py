@@ -54,8 +54,8 @@ class Theme:
 
         loaders = [_confined_loader(d) for d in self.search_path]
         default = jinja2.PrefixLoader({"!default": _confined_loader(self.default_dir)}, delimiter="/")
-        # Sandboxed: a project's override templates may not reach Python internals.
-        env = SandboxedEnvironment(
+        # Sandboxed: a project's override templates may not reach Python internals, nor fill the memory.
+        env = _limited_sandbox(SandboxedEnvironment)(
             loader=jinja2.ChoiceLoader([default, *loaders]),
             autoescape=jinja2.select_autoescape(("html", "xml", "svg"), default_for_string=True),
             undefined=jinja2.StrictUndefined,
@@ -75,6 +75,9 @@ class Theme:
 
         try:
             return self.env.get_template(template).render(**context)
+        except RecursionError as exc:
+            where = _template_location(exc)
+            raise BuildError(f"{where}template error: templates include or extend each other without end") from None
         except jinja2.TemplateSyntaxError as exc:
             where = f"{_shown(exc.filename or exc.name)}:{exc.lineno}: "
             raise BuildError(f"{where}template error: {exc.message}") from None
@@ -90,21 +93,70 @@ class Theme:
                 raise  # a bug in emcon or its default theme: keep the traceback
             raise BuildError(f"{where}template error: {type(exc).__name__}: {exc}") from None
 
-    def strings(self, language: str) -> dict[str, str]:
-        """Return the fixed words for a language: the default file, then the project's changes."""
-        merged: dict[str, str] = {}
+    def strings(self, language: str) -> dict:
+        """Return the fixed words for a language: the default file, then the project's changes merged key by key."""
+        from .errors import ContentError
+
+        merged: dict = {}
         for folder in reversed(self.search_path):
             path = folder / "strings" / f"{language}.yaml"
             if path.is_file():
-                merged.update(_read_strings(_inside(path, folder), path.stat().st_mtime_ns))
+                doc = _read_strings(_inside(path, folder), path.stat().st_mtime_ns)
+                problems = _merge_strings(merged, doc.data, doc, ())
+                if problems:
+                    raise ContentError(problems)
         if not merged:
             raise BuildError(f"no strings for language '{language}': add templates/strings/{language}.yaml")
+        if not (self.default_dir / "strings" / f"{language}.yaml").is_file():
+            _require_every_word(merged, self.default_dir / "strings" / "en.yaml", self.project_dir, language)
         return merged
 
 
+def _merge_strings(base: dict, override: dict, doc, loc: tuple) -> list:
+    """Merge an override's words into base key by key; return the problems (a mapping replaced by text, or back)."""
+    from .loader import loc_text
+
+    problems = []
+    for key, value in override.items():
+        here = (*loc, key)
+        old = base.get(key)
+        if isinstance(old, dict) and not isinstance(value, dict):
+            keys = ", ".join(list(old)[:3])
+            message = f"{loc_text(here)}: the default is a mapping of words ({keys}, ...); set its keys one by one"
+            problems.append(doc.problem(here, message))
+        elif isinstance(value, dict) and key in base and not isinstance(old, dict):
+            problems.append(doc.problem(here, f"{loc_text(here)}: expected text, as in the default, got a mapping"))
+        elif isinstance(value, dict):
+            problems += _merge_strings(base.setdefault(key, {}), value, doc, here)
+        else:
+            base[key] = value
+    return problems
+
+
+def _require_every_word(merged: dict, reference: Path, project_dir: Path | None, language: str) -> None:
+    """Stop the build, naming the file, when a new language leaves out words the templates use."""
+    from .errors import ContentError, Problem
+
+    english = _read_strings(reference, reference.stat().st_mtime_ns).data
+    missing = [key for key in _flat_keys(english) if key not in set(_flat_keys(merged))]
+    if missing and project_dir is not None:
+        shown = _shown(str(project_dir / "strings" / f"{language}.yaml"))
+        listed = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        message = f"missing {len(missing)} of the words the templates use: {listed} (the default en.yaml has them all)"
+        raise ContentError([Problem(shown, 1, message)])
+
+
+def _flat_keys(words: dict, prefix: str = "") -> list[str]:
+    """Return every key of nested words as a dotted path: quiz.source."""
+    keys = []
+    for key, value in words.items():
+        keys += _flat_keys(value, f"{prefix}{key}.") if isinstance(value, dict) else [f"{prefix}{key}"]
+    return keys
+
+
 @lru_cache(maxsize=16)
-def _read_strings(path: Path, mtime_ns: int) -> dict[str, str]:
-    """Return one strings file, read once per build for every pack that uses it."""
+def _read_strings(path: Path, mtime_ns: int):
+    """Return one strings file as a Document, read once per build for every pack that uses it."""
     from .errors import ContentError
     from .loader import read_document
 
@@ -113,7 +165,7 @@ def _read_strings(path: Path, mtime_ns: int) -> dict[str, str]:
         problems.append(doc.problem((), "expected a mapping of names to text"))
     if problems:
         raise ContentError(problems)
-    return doc.data
+    return doc
 
 
 def _inside(path: Path, folder: Path) -> Path:
@@ -132,6 +184,37 @@ def read_text(path: Path) -> str:
 
         line, message = not_utf8(exc)
         raise BuildError(f"{_shown(str(path))}:{line}: {message}") from None
+
+
+MAX_TEXT = 10_000_000  # characters one expression of an override template may make: far above any page
+
+
+def _limited_sandbox(base):
+    """Return a sandbox class whose *, ** and % refuse to make huge values ({{ "x" * 10**10 }} would fill memory)."""
+    import re
+
+    from jinja2.exceptions import SecurityError
+
+    def size(value) -> int:
+        return len(value) if isinstance(value, str | bytes | list | tuple) else 0
+
+    class LimitedSandbox(base):
+        intercepted_binops = frozenset({"*", "**", "%"})
+
+        def call_binop(self, context, operator, left, right):
+            if operator == "*" and (size(left) * right if isinstance(right, int) else 0) > MAX_TEXT:
+                raise SecurityError(f"'*' would make a value of more than {MAX_TEXT:,} characters")
+            if operator == "*" and (size(right) * left if isinstance(left, int) else 0) > MAX_TEXT:
+                raise SecurityError(f"'*' would make a value of more than {MAX_TEXT:,} characters")
+            if operator == "**" and isinstance(right, int | float) and abs(right) > 1000:
+                raise SecurityError("'**' with an exponent above 1000 is not allowed")
+            if operator == "%" and isinstance(left, str):
+                widths = [int(n) for n in re.findall(r"%[-+ #0]*(\d+)", left) + re.findall(r"\.(\d+)", left)]
+                if any(n > MAX_TEXT for n in widths):
+                    raise SecurityError(f"'%' with a width of more than {MAX_TEXT:,} characters")
+            return super().call_binop(context, operator, left, right)
+
+    return LimitedSandbox
 
 
 def _confined_loader(folder: Path):

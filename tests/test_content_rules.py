@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from conftest import MODULE, PACK
@@ -34,3 +35,24 @@ def test_control_characters_in_messages_are_printed_as_escapes():
     problem = Problem("content/modules/a.yaml", 3, "unknown key '\x1b[2K\rfake.yaml:1: ok\u202e'")
     assert str(problem) == "content/modules/a.yaml:3: unknown key '\\x1b[2K\\x0dfake.yaml:1: ok\\u202e'"
     assert not re.search("[\x00-\x08\x0a-\x1f\x7f-\x9f]", str(problem))
+
+
+NO_RULES = MODULE.replace("rules:\n  do: [Switch it off.]\n  dont: [Gather at signal spots.]\n", "")
+EMPTY_DO = (
+    "content/packs/basic.yaml:1: card.do: the pocket card's 'do' panel would be empty: no rules of its modules fit "
+    "the card (at most 90 characters); write the lines under card.do"
+)
+
+
+def test_a_pocket_card_with_an_empty_panel_is_not_built(make_project, run):
+    root = make_project({"content/modules/alpha.yaml": NO_RULES})
+    with contextlib.chdir(root):
+        result = run("check")
+        assert EMPTY_DO.replace(": card.do: ", ": warning: card.do: ", 1) in result.stdout.splitlines()
+        result = run("build", "--only", "card-pdf")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        EMPTY_DO,
+        EMPTY_DO.replace("'do'", "'dont'").replace("card.do", "card.dont"),
+    ]
+    assert not (root / "build/basic/card.pdf").exists()

@@ -33,6 +33,8 @@ def check_project(project: Project, sources_dir: Path | None = None) -> list[Pro
         check_usage,
         check_links,
         check_languages,
+        check_glyphs,
+        check_cards,
     )
     for check in checks:
         problems += check(project)
@@ -293,9 +295,52 @@ def check_links(project: Project) -> Iterator[Problem]:
     records = [("module", m.id, m) for m in cur.modules.values()] + [("term", t.id, t) for t in cur.glossary.values()]
     for kind, ident, record in records:
         for loc, text in _texts(record.model_dump(), ()):
+            if markdown.too_deep(text):
+                message = (
+                    f"lists or quotes are nested too deep (about {markdown.MAX_NESTING // 2} levels); "
+                    "the text past that depth would be lost: flatten the list"
+                )
+                yield project.problem(kind, ident, loc, f"{loc_text(loc)}: {message}")
             for url in markdown.dropped_links(text):
                 message = f"link '{url}' is left out: links go to http:, https:, mailto: or #anchor addresses"
                 yield project.problem(kind, ident, loc, f"{loc_text(loc)}: {message}", "warning")
+
+
+def check_cards(project: Project) -> Iterator[Problem]:
+    """Warn when a pocket card would have an empty panel (building the card then stops with the same words)."""
+    from .render.card import empty_panels
+
+    cur = project.curriculum
+    for pack in cur.packs.values():
+        if set(pack.modules) <= cur.modules.keys():  # a module that failed to load may hold the lines
+            for loc, message in empty_panels(pack, cur.pack_modules(pack)):
+                yield project.problem("pack", pack.id, loc, message, "warning")
+
+
+def check_glyphs(project: Project) -> Iterator[Problem]:
+    """Every character of the content has a glyph in a shipped font, or PDFs would draw it from the machine."""
+    from .glyphs import covered, describe, font_files, missing_glyphs
+    from .theme import default_theme_dir
+
+    fonts = font_files([project.root / "templates", default_theme_dir()])
+    if not fonts:
+        return
+    cover = covered(fonts)
+    names = ", ".join(sorted({p.stem.split("-")[0] for p in fonts}))
+    cur = project.curriculum
+    records = [("module", m.id, m) for m in cur.modules.values()] + [("pack", p.id, p) for p in cur.packs.values()]
+    records += [("term", t.id, t) for t in cur.glossary.values()] + [("source", s.id, s) for s in cur.sources.values()]
+    for kind, ident, record in records:
+        for loc, text in _texts(record.model_dump(), ()):
+            chars = missing_glyphs(text, cover)
+            if chars:
+                verb = "has" if len(chars) == 1 else "have"
+                message = (
+                    f"{loc_text(loc)}: {describe(chars)} {verb} no glyph in the shipped fonts ({names}); a PDF would "
+                    "draw it from the machine's fonts or as a box: remove it, or ship a font that covers it "
+                    "(templates/fonts/ and an @font-face in templates/css/fonts.css)"
+                )
+                yield project.problem(kind, ident, loc, message)
 
 
 def _texts(value, loc: tuple) -> Iterator[tuple[tuple, str]]:

@@ -8,6 +8,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
+MAX_NESTING = 20  # markdown-it stops parsing at this depth and drops the rest of the text
 
 
 def _validate_link(url: str) -> bool:
@@ -18,7 +19,7 @@ def _validate_link(url: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "maxNesting": MAX_NESTING})
     md.disable("image")  # figures are declared in YAML, where they are checked
     md.validateLink = _validate_link
     return md
@@ -40,6 +41,13 @@ def dropped_links(text: str) -> list[str]:
     tokens = [child for tok in _link_finder().parse(text) for child in (tok.children or [])]
     hrefs = [t.attrGet("href") for t in tokens if t.type == "link_open"]
     return list(dict.fromkeys(str(h) for h in hrefs if not _validate_link(str(h))))
+
+
+def too_deep(text: str) -> bool:
+    """Return whether text nests lists or quotes so deep that rendering would drop what follows."""
+    if not any(mark in text for mark in ("- ", "* ", "+ ", ">", ". ", ") ")):
+        return False  # no list or quote can nest: skip parsing
+    return any(token.level >= MAX_NESTING - 1 for token in _parser().parse(text))
 
 
 @lru_cache(maxsize=4096)

@@ -9,6 +9,7 @@ and lines too long for the card skipped, at most three a list.
 
 from __future__ import annotations
 
+from ..errors import ContentError
 from ..model import CARD_LINE_CHARS, Module, Pack
 from ..outputs import Output
 from .context import PackContext
@@ -18,7 +19,10 @@ COPIES = {"A4": 4, "Letter": 3}  # cards per sheet: each 170 x 55 mm unfolded, p
 
 
 def render(ctx: PackContext) -> list[Output]:
-    """Return the pocket card PDF: a sheet of identical cards to cut and fold."""
+    """Return the pocket card PDF: a sheet of identical cards to cut and fold; never one with an empty panel."""
+    empty = empty_panels(ctx.pack, ctx.modules)
+    if empty:
+        raise ContentError([ctx.project.problem("pack", ctx.pack.id, loc, message) for loc, message in empty])
     do, dont = card_rules(ctx.pack, ctx.modules)
     job = ctx.pdf_job(
         "card.html",
@@ -28,6 +32,21 @@ def render(ctx: PackContext) -> list[Output]:
         copies=COPIES[ctx.pack.page_size],
     )
     return [Output("card-pdf", "card.pdf", pdf=job)]
+
+
+def empty_panels(pack: Pack, modules: list[Module]) -> list[tuple[tuple, str]]:
+    """Return (location in the pack, message) for each panel of the card that would be empty."""
+    do, dont = card_rules(pack, modules)
+    panels = {"remember": (remember(pack, modules), "key points"), "do": (do, "rules"), "dont": (dont, "rules")}
+    return [
+        (
+            ("card", panel),
+            f"card.{panel}: the pocket card's '{panel}' panel would be empty: no {source} of its modules "
+            f"fit the card (at most {CARD_LINE_CHARS} characters); write the lines under card.{panel}",
+        )
+        for panel, (lines, source) in panels.items()
+        if not lines
+    ]
 
 
 def card_rules(pack: Pack, modules: list[Module]) -> tuple[list[str], list[str]]:

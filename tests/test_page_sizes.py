@@ -66,3 +66,25 @@ def test_every_pdf_kind_is_laid_out_on_both_paper_sizes(builds, name):
     a4, letter = pages["A4"], pages["Letter"]
     assert a4 > 1 or name == "card.pdf", pages
     assert abs(letter - a4) <= max(1, a4 // 4), pages  # Letter is shorter and wider: about the same
+
+
+LONG_WORD = "Telefonnetzwerkverbindungsprotokoll" * 8  # 280 characters, no break opportunity
+LONG_URL = "https://example.org/" + "a-very-long-path-segment/" * 10
+CARD_WORD = "Funkstilleeinhaltungsverpflichtung" * 2 + "Extra"  # 73 characters: fits a card line, not a panel
+
+
+def test_long_words_and_addresses_wrap_inside_the_page_and_the_card(make_project, run, tmp_path):
+    module = MODULE.replace(
+        "      A phone talks to towers.\n",
+        f"      A phone talks to towers. {LONG_WORD} [link]({LONG_URL}) {LONG_URL}\n",
+    )
+    pack = PACK + f"card: {{remember: [{CARD_WORD}]}}\n"
+    root = make_project({"content/modules/alpha.yaml": module, "content/packs/basic.yaml": pack})
+    result = run("build", "--project", root, "--out", tmp_path / "out", "--only", "briefing-pdf", "--only", "card-pdf")
+    assert result.exit_code == 0, result.output
+    for name, longest in (("briefing.pdf", 100), ("card.pdf", 60)):  # characters of one unbroken run
+        lines = [
+            line for page in PdfReader(tmp_path / "out/basic" / name).pages for line in page.extract_text().splitlines()
+        ]
+        words = [word for line in lines for word in line.split()]
+        assert max(len(word) for word in words) <= longest, (name, max(words, key=len))

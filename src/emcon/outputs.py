@@ -147,13 +147,16 @@ class Links:
                 if urlsplit(ref).scheme:
                     continue  # data: is inline; any other scheme WeasyPrint's confined fetcher refuses
                 path = self._theme_file(css, unquote(ref), text.count("\n", 0, match.start()) + 1)
-                if path not in files:
+                if path is not None and path not in files:
                     files.add(path)
                     pending += [path] if path.suffix == ".css" else []
         return tuple(sorted(files))
 
-    def _theme_file(self, css: Path, ref: str, line: int) -> Path:
-        """Return the file a stylesheet's url() names inside its theme folder; else stop the build."""
+    def _theme_file(self, css: Path, ref: str, line: int) -> Path | None:
+        """Return the file a stylesheet's url() names inside its theme folder (None if missing: layout reports it).
+
+        A url() that leads out of the theme stops the build here, before anything reads it.
+        """
         from .loader import Refused, confined
         from .project import shown_path
 
@@ -163,5 +166,7 @@ class Links:
         try:
             return confined(folder, relative, "file")
         except Refused as refused:
+            if (folder / relative).resolve().is_relative_to(folder) and not relative.startswith(("/", "\\")):
+                return None  # inside, but missing: WeasyPrint's layout names it
             where = f"{shown_path(css)}:{line}: url({ref})"
             raise BuildError(f"{where}: {refused}; a stylesheet reads only its theme's files") from None

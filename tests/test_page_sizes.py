@@ -34,7 +34,10 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     folders = {}
     for size in SIZES:
         root = tmp_path_factory.mktemp(f"size-{size}")
-        pack = PACK.replace("questions: 2, forms: 2", "questions: 26, forms: 1") + f"page_size: {size}\n"
+        pack = (
+            PACK.replace("questions: 2, forms: 2", "questions: 26, forms: 1, answer_sheets: true")
+            + f"page_size: {size}\n"
+        )
         for rel, text in {
             **MINIMAL,
             "content/modules/alpha.yaml": long_module(),
@@ -43,7 +46,7 @@ def builds(tmp_path_factory) -> dict[str, Path]:
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / rel).write_text(text, encoding="utf-8")
         args = ["build", "--project", str(root), "--out", str(root / "out")]
-        for kind in ("briefing-pdf", "instructor-pdf", "card-pdf", "quiz-pdf", "key-pdf"):
+        for kind in ("briefing-pdf", "instructor-pdf", "card-pdf", "quiz-pdf", "key-pdf", "answer-sheet-pdf"):
             args += ["--only", kind]
         result = CliRunner().invoke(main, args, catch_exceptions=False)
         assert result.exit_code == 0, result.output
@@ -51,7 +54,9 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     return folders
 
 
-@pytest.mark.parametrize("name", ["briefing.pdf", "instructor.pdf", "card.pdf", "quiz-A.pdf", "key.pdf"])
+@pytest.mark.parametrize(
+    "name", ["briefing.pdf", "instructor.pdf", "card.pdf", "quiz-A.pdf", "key.pdf", "answer-sheet-A.pdf"]
+)
 def test_every_pdf_kind_is_laid_out_on_both_paper_sizes(builds, name):
     pages = {}
     for size, (width, height) in SIZES.items():
@@ -64,7 +69,7 @@ def test_every_pdf_kind_is_laid_out_on_both_paper_sizes(builds, name):
         if name.startswith(("quiz", "key")):
             assert "Question 24" in text, (size, name)  # nothing cut off at the end
     a4, letter = pages["A4"], pages["Letter"]
-    assert a4 > 1 or name == "card.pdf", pages
+    assert a4 > 1 or name in ("card.pdf", "answer-sheet-A.pdf"), pages
     assert abs(letter - a4) <= max(1, a4 // 4), pages  # Letter is shorter and wider: about the same
 
 

@@ -121,8 +121,7 @@ def _merge_strings(base: dict, override: dict, doc, loc: tuple) -> list:
         here = (*loc, key)
         old = base.get(key)
         if isinstance(old, dict) and not isinstance(value, dict):
-            keys = ", ".join(list(old)[:3])
-            message = f"{loc_text(here)}: the default is a mapping of words ({keys}, ...); set its keys one by one"
+            message = f"{loc_text(here)}: the default is a mapping of words, not one text; set the words under it"
             problems.append(doc.problem(here, message))
         elif isinstance(value, dict) and key in base and not isinstance(old, dict):
             problems.append(doc.problem(here, f"{loc_text(here)}: expected text, as in the default, got a mapping"))

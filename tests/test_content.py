@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import html
+import re
+from collections import Counter
+from pathlib import Path
+
 import pytest
+from pypdf import PdfReader
 
 from conftest import MODULE, PACK, REPO, SOURCES, SOURCES_DIR, line_of, needs_sources
+from emcon.lint import balance_tolerance, lint_answer_balance, lint_objective_coverage
+from emcon.model import SingleChoice, TrueFalse, letters
 from emcon.project import load_project
+from emcon.quiz import draw_forms, draw_items
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +184,105 @@ def test_forms_too_short_to_test_every_objective_are_warned(make_project, run):
         "so every form leaves some objective untested; draw at least 2"
     )
     assert any(line.endswith(expected) for line in result.output.splitlines()), result.output
+
+
+# ---------------------------------------------------------------- the quizzes test behavior, fairly
+
+APPLY_OR_ABOVE = {"apply", "analyze", "evaluate", "create"}
+
+
+def pack_items(curriculum):
+    """Yield each default pack with its modules as its audience reads them."""
+    for pack in curriculum.packs.values():
+        yield pack, curriculum.pack_modules(pack)
+
+
+def test_every_form_takes_at_least_60_percent_of_its_points_from_apply_or_above(curriculum):
+    for pack, modules in pack_items(curriculum):
+        level = {(m.id, o.id): o.bloom for m in modules for o in m.objectives}
+        for form in draw_forms(pack, modules):
+            high = sum(q.points for q in form.questions if level[(q.module.id, q.item.objective)] in APPLY_OR_ABOVE)
+            assert high / form.points >= 0.6, (pack.id, form.letter, high, form.points)
+
+
+def test_right_answers_spread_over_the_letters_and_true_false_both_ways(curriculum):
+    for pack, modules in pack_items(curriculum):
+        items = [item for m in modules for item in m.quiz]
+        singles = [item for item in items if isinstance(item, SingleChoice)]
+        shared = letters(min(len(item.choices) for item in singles))
+        counts = Counter(item.answer for item in singles)
+        assert max(counts[x] for x in shared) - min(counts[x] for x in shared) <= balance_tolerance(len(singles)), (
+            pack.id,
+            counts,
+        )
+        drawn = [item for _, item in draw_items(pack, modules)]
+        for pool in (items, drawn):
+            answers = [item.answer for item in pool if isinstance(item, TrueFalse)]
+            assert answers.count(True) and answers.count(False), pack.id
+            assert abs(answers.count(True) - answers.count(False)) <= balance_tolerance(len(answers)), pack.id
+
+
+def test_every_form_tests_each_objective_at_least_twice(curriculum):
+    for pack, modules in pack_items(curriculum):
+        drawn = Counter((m.id, item.objective) for m, item in draw_items(pack, modules))
+        for module in modules:
+            for objective in module.objectives:
+                assert drawn[(module.id, objective.id)] >= 2, (pack.id, module.id, objective.id)
+
+
+def test_the_balance_checks_find_nothing_in_the_default_packs():
+    project, _ = load_project(REPO)
+    assert [str(p) for p in lint_answer_balance(project)] == []
+    assert [str(p) for p in lint_objective_coverage(project)] == []
+
+
+def test_no_quote_twice_in_one_pack(curriculum):
+    for pack, modules in pack_items(curriculum):
+        quotes = [" ".join(q.text.split()) for m in modules for q in m.quotes]
+        assert len(quotes) == len(set(quotes)), pack.id
+
+
+# ---------------------------------------------------------------- each pack reads as written for its learners
+
+# Words a villager should never meet: orders, kit and positions belong to soldiers.
+MILITARY = (
+    "as your unit orders",
+    "your unit",
+    "kit check",
+    "tell your leader",
+    "your position",
+    "the position",
+    "dugout",
+    "trench",
+)
+BRIEFING_WORDS_PER_TAUGHT_MINUTE = 110
+
+
+def learner_text(path: Path) -> str:
+    """Return the words a learner reads in a built file, lowercased, whitespace collapsed."""
+    if path.suffix == ".pdf":
+        text = " ".join(page.extract_text() for page in PdfReader(path).pages)
+    else:
+        text = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", path.read_text(encoding="utf-8"), flags=re.S)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    return " ".join(text.replace("’", "'").split()).casefold()
+
+
+def test_the_civilian_pack_speaks_to_villagers(curriculum, default_build):
+    pack = curriculum.packs["civilian-frontline"]
+    assert pack.quiz.fields == ["name", "date"]
+    folder = default_build / pack.id
+    learner = ["briefing.html", "briefing.pdf", "card.pdf", "quiz.html", "quiz-A.pdf", "quiz-B.pdf"]
+    learner += [p.name for p in folder.glob("exercise*.pdf")]
+    for name in learner:
+        text = learner_text(folder / name)
+        assert "husarivka" in text or name.startswith(("card", "quiz-")), name
+        for phrase in MILITARY:
+            assert phrase not in text, (name, phrase)
+
+
+def test_briefing_text_fits_the_taught_minutes(curriculum, default_build):
+    for pack in curriculum.packs.values():
+        taught = pack.minutes - pack.quiz.minutes
+        words = len(learner_text(default_build / pack.id / "briefing.html").split())
+        assert words <= BRIEFING_WORDS_PER_TAUGHT_MINUTE * taught, (pack.id, words, taught)

@@ -2,17 +2,21 @@
 
 Nothing here stops a build (`emcon check --strict` makes these errors): vague
 objectives, modules taught in no pack, glossary terms nobody uses, quiz items
-that do not explain their answer, and modules whose text does not fit their time.
+that do not explain their answer, modules whose text does not fit their time,
+and quizzes a test-wise learner could game (right answers piled on one letter,
+true/false items mostly one way) or that test an objective fewer than twice.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .errors import Problem
 from .loader import loc_text
-from .model import Module
+from .model import Module, Pack, SingleChoice, TrueFalse, letters
+from .quiz import draw_items
 
 if TYPE_CHECKING:
     from .project import Project
@@ -55,11 +59,24 @@ BLOOM_VERBS = {
 SPEAKING_WPM = 130
 MIN_SHARE, MAX_SHARE = 0.25, 2.0
 
+# Every printed form tests each objective of its pack's modules at least this often, so
+# one lucky or unlucky item never decides whether a learner met an objective.
+FORM_ITEMS_PER_OBJECTIVE = 2
+
 
 def lint_project(project: Project) -> list[Problem]:
     """Run every designer's check; return the warnings found."""
     problems: list[Problem] = []
-    for lint in (lint_objectives, lint_packless_modules, lint_unused_terms, lint_explanations, lint_lengths):
+    lints = (
+        lint_objectives,
+        lint_packless_modules,
+        lint_unused_terms,
+        lint_explanations,
+        lint_lengths,
+        lint_answer_balance,
+        lint_objective_coverage,
+    )
+    for lint in lints:
         problems += lint(project)
     return problems
 
@@ -144,3 +161,74 @@ def reader_words(module: Module) -> int:
     if module.rules:
         texts += module.rules.do + module.rules.dont
     return sum(len(text.split()) for text in texts)
+
+
+# A bank whose right answers cluster on one letter, or whose true/false items are mostly
+# one way, rewards the test-wise learner. Allowed spread: one, plus one for every ten items.
+def balance_tolerance(n: int) -> int:
+    """Return how far apart the counts of n items' answers may be and still count as even."""
+    return 1 + n // 10
+
+
+def _packs_with_modules(project: Project) -> Iterator[tuple[Pack, list[Module]]]:
+    """Yield each pack whose modules all loaded, with its modules as its audience reads them."""
+    curriculum = project.curriculum
+    for pack in curriculum.packs.values():
+        if all(m in curriculum.modules for m in pack.modules):
+            yield pack, curriculum.pack_modules(pack)
+
+
+def lint_answer_balance(project: Project) -> Iterator[Problem]:
+    """A pack's single-choice answers spread over the letters; its true/false items go both ways."""
+    for pack, modules in _packs_with_modules(project):
+        items = [item for module in modules for item in module.quiz]
+        singles = [item for item in items if isinstance(item, SingleChoice)]
+        if len(singles) >= 2:
+            shared = letters(min(len(item.choices) for item in singles))
+            counts = Counter(item.answer for item in singles)
+            spread = [counts[letter] for letter in shared]
+            tolerance = balance_tolerance(len(singles))
+            if max(spread) - min(spread) > tolerance:
+                tally = ", ".join(f"{letter} {counts[letter]}" for letter in shared)
+                message = (
+                    f"quiz: the right answers of this pack's {len(singles)} single-choice items are {tally}; "
+                    f"spread them evenly over the letters (at most {tolerance} apart) by reordering choices"
+                )
+                yield project.problem("pack", pack.id, ("quiz",), message, "warning")
+        drawn = [item for _, item in draw_items(pack, modules)]
+        for where, pool in (("items", items), ("forms", drawn)):
+            answers = [item.answer for item in pool if isinstance(item, TrueFalse)]
+            true, false = answers.count(True), answers.count(False)
+            tolerance = balance_tolerance(len(answers))
+            if len(answers) >= 2 and abs(true - false) > tolerance:
+                holder = "this pack's items" if where == "items" else "its printed forms"
+                message = (
+                    f"quiz: {true} of the {len(answers)} true/false items in {holder} are true and {false} false; "
+                    f"make them true about as often as false (at most {tolerance} apart)"
+                )
+                yield project.problem("pack", pack.id, ("quiz",), message, "warning")
+
+
+def lint_objective_coverage(project: Project) -> Iterator[Problem]:
+    """Every form of a pack tests each objective of its modules with at least two items."""
+    for pack, modules in _packs_with_modules(project):
+        groups = Counter((module.id, item.objective) for module in modules for item in module.quiz)
+        drawn = Counter((module.id, item.objective) for module, item in draw_items(pack, modules))
+        enough = sum(min(FORM_ITEMS_PER_OBJECTIVE, n) for n in groups.values())
+        for module in modules:
+            for objective in module.objectives:
+                key = (module.id, objective.id)
+                if drawn[key] >= FORM_ITEMS_PER_OBJECTIVE:
+                    continue
+                if groups[key] < FORM_ITEMS_PER_OBJECTIVE:
+                    advice = (
+                        f"module '{module.id}' has {groups[key]} item(s) for it that {pack.audience} packs show; "
+                        f"add items"
+                    )
+                else:
+                    advice = f"raise questions to {enough}"
+                message = (
+                    f"quiz: its forms test objective '{objective.id}' of module '{module.id}' with "
+                    f"{drawn[key]} item(s); at least {FORM_ITEMS_PER_OBJECTIVE} should test each objective: {advice}"
+                )
+                yield project.problem("pack", pack.id, ("quiz",), message, "warning")

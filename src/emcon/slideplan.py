@@ -457,8 +457,9 @@ def discussion_slide(n: int, question, index: int, words: Words) -> Slide:
 
 
 def exercise_slide(n: int, exercise: Exercise, words: Words) -> Slide:
-    task = words.paragraphs(exercise.task)
-    lines = (shorten(" ".join(task), 200), words.deck["exercise_time"].format(minutes=exercise.minutes))
+    task = sentences(" ".join(words.paragraphs(exercise.task)))
+    shown = [x for i, x in enumerate(task) if len(" ".join(task[: i + 1])) <= 200] or [shorten(task[0], 200)]
+    lines = (" ".join(shown), words.deck["exercise_time"].format(minutes=exercise.minutes))
     notes = [words.deck["notes_exercise"].format(minutes=exercise.minutes)]
     notes += [shorten(" ".join(words.paragraphs(exercise.scenario)), 400)]
     notes += [f"{words.deck['expected']}: {' '.join(words.paragraphs(exercise.expected))}"]

@@ -169,8 +169,9 @@ def lay_out(slide, s: Slide, pack, content_dir: Path, fonts: Path, t: dict) -> N
         if s.kind == "title":
             if s.text:
                 text_box(slide, LEFT_MM, y, BODY_MM, 14, [plain(s.text)], 28)
+                y += text_height(plain(s.text), BODY_MM, 28)
             version = f"{t['version']} {pack.version} · {pack.date.isoformat()}"
-            text_box(slide, LEFT_MM, y + 24, BODY_MM, 14, [pack.distribution, version], 14)
+            text_box(slide, LEFT_MM, y + 8, BODY_MM, 14, [pack.distribution, version], 14)
         else:
             list_box(slide, y, BODY_MM, lines, 22, dot)
     elif s.kind == "discussion":  # the question is the slide's title
@@ -190,7 +191,8 @@ def lay_out(slide, s: Slide, pack, content_dir: Path, fonts: Path, t: dict) -> N
     elif s.kind == "figure":
         y = set_title(slide, s.title, y, 26, fonts)
         add_figure(slide, content_dir / s.figure.file, y, HEIGHT_MM - 26 - y, s.figure.alt, fonts)
-        text_box(slide, LEFT_MM, HEIGHT_MM - 24, BODY_MM, 8, [plain(s.text)], 16, align=PP_ALIGN.CENTER)
+        caption = fit_line(plain(s.text), BODY_MM / 1.15, 16)  # one line even in a wider fallback font
+        text_box(slide, LEFT_MM, HEIGHT_MM - 24, BODY_MM, 8, [caption], 16, align=PP_ALIGN.CENTER)
     elif s.kind == "rules":
         y = set_title(slide, s.title, y, 30, fonts)
         half = (BODY_MM - 10) / 2

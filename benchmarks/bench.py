@@ -142,7 +142,8 @@ def write_curriculum(project: Path, size: int) -> None:
         pack = copy.deepcopy(packs[n % len(packs)])
         steps = sum(s["minutes"] for s in pack.get("opening", []) + pack.get("closing", []))
         pack["id"], pack["title"], pack["modules"] = f"pack-{n:03d}", f"{pack['title']} ({n + 1})", chosen
-        pack["minutes"] = steps + sum(modules[m]["minutes"] for m in chosen)
+        quiz = pack.get("quiz", {}).get("minutes", 15)  # the written quiz is part of a pack's minutes
+        pack["minutes"] = steps + sum(modules[m]["minutes"] for m in chosen) + quiz
         available = sum(len(modules[m].get("quiz", [])) for m in chosen)
         pack["quiz"]["questions"] = min(pack["quiz"]["questions"], available)
         dump(content / "packs" / f"pack-{n:03d}.yaml", pack)

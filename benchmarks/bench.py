@@ -193,7 +193,9 @@ def emcon_build(project: Path, only: list[str], jobs: int, *more: str) -> dict:
     """Run one `emcon build` process; return its time, memory, and the PDFs and pages it reports."""
     args = [sys.executable, "-m", "emcon", "build", "--project", str(project), "-j", str(jobs), *only, *more]
     result = measure(args)
-    *progress, summary = result.pop("stdout").splitlines()
+    lines = result.pop("stdout").splitlines()  # progress lines, the summary, then where the landing page is
+    summary = next(line for line in lines if line.startswith("built "))
+    progress = [line for line in lines if line.startswith("[")]
     words = summary.split()  # "built 3 PDFs, 0 unchanged, 33 files, 66 pages in 8.1s -> ..."
     laid_out = [line.split("] ")[1].split(":")[0] for line in progress]  # "[ 1/12] pack/briefing.pdf: 16 pages, 5.2s"
     return result | {"pdfs": int(words[1]), "pages": int(words[7]), "laid_out": laid_out}

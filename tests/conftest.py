@@ -177,3 +177,25 @@ def project(built_base, tmp_path) -> Path:
     copy = tmp_path / "project"
     shutil.copytree(built_base, copy, symlinks=True)
     return copy
+
+
+def needs(tool: str, why: str) -> None:
+    """Skip a test whose outside tool is missing on a developer's machine; in CI (CI set), fail instead."""
+    message = f"{tool} is missing: {why}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def letter_build(tmp_path_factory):
+    """Build the default curriculum with every pack at US Letter, once per session; return the build folder."""
+    project = tmp_path_factory.mktemp("letter") / "project"
+    shutil.copytree(REPO / "content", project / "content")
+    for pack in (project / "content" / "packs").glob("*.yaml"):
+        lines = [line for line in pack.read_text(encoding="utf-8").splitlines() if not line.startswith("page_size:")]
+        pack.write_text("\n".join([*lines, "page_size: Letter", ""]), encoding="utf-8")
+    out = project / "build"
+    result = CliRunner().invoke(main, ["build", "--project", str(project), "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out

@@ -54,6 +54,8 @@ def render_pdf(html: str, base_url: str, roots: list[Path]) -> tuple[bytes, int]
     """Render one HTML document; return the PDF bytes and its page count."""
     import weasyprint
 
+    from . import pdfua
+
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
@@ -62,7 +64,7 @@ def render_pdf(html: str, base_url: str, roots: list[Path]) -> tuple[bytes, int]
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
         # A stable identifier keeps rebuilds byte-identical.
         identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier)
+        data = pdfua.finish(document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier), html)
     except BaseException as exc:  # FatalURLFetchingError is a BaseException
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise

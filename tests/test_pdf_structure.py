@@ -146,7 +146,7 @@ def test_timetable_clock_cells_name_the_clock_header(default_build):
         clock = next(str(c.ID) for c in cells if c.S == "/TH" and str(c.get("/ID", "")).endswith("-0-0"))
         named = [list(map(str, c.A.Headers)) for c in cells if c.S == "/TD" and "/Headers" in c.A]
         clock_cells = [h for h in named if clock in h]
-        assert len(clock_cells) > 10
+        assert len(clock_cells) > 5  # the timetable's first page: a table split over pages is one Table a page
         assert all(len(h) <= 2 for h in clock_cells)  # Clock, and a row header of its own row at most
         assert sum(h == [clock] for h in clock_cells) >= len(clock_cells) - 1  # no module's header over every step
 

@@ -90,7 +90,7 @@ class Deck:
     def notes(self, slide: Slide) -> list[str]:
         """Return a slide's speaker notes: the script around what the slide shows, cut to fit one notes page."""
         script = len(" ".join(slide.lead + slide.follow).split())
-        return [*slide.lead, *fit_notes(slide.notes, max(40, NOTE_WORDS - script)), *slide.follow]
+        return [*slide.lead, *condense(slide.notes, max(40, NOTE_WORDS - script), shortest_tail=12), *slide.follow]
 
     def slides_of(self, step: Step) -> tuple[int, int] | None:
         """Return the first and last slide number a learning step uses, if any."""
@@ -619,13 +619,16 @@ def about(minutes: float) -> str:
     return f"{max(0.5, round(minutes * 2) / 2):g}"
 
 
-def condense(paragraphs: list[str], most_words: int = 120) -> list[str]:
-    """Return the first paragraphs, up to about most_words words, the last one shortened."""
+def condense(paragraphs, most_words: int = 120, shortest_tail: int = 15) -> list[str]:
+    """Return the first paragraphs, up to about most_words words, the last one shortened.
+
+    A shortened last paragraph is kept only if it has more than shortest_tail words left.
+    """
     out, count = [], 0
     for p in paragraphs:
         n = len(p.split())
         if count + n > most_words:
-            if most_words - count > 15:
+            if most_words - count > shortest_tail:
                 out.append(shorten(p, (most_words - count) * 6))
             break
         out.append(p)
@@ -639,20 +642,6 @@ def shorten(text: str, most_chars: int) -> str:
         return text
     cut = text[: most_chars - 1].rsplit(" ", 1)[0].rstrip(",;:")
     return cut + "…"
-
-
-def fit_notes(notes: tuple[str, ...], most_words: int) -> tuple[str, ...]:
-    """Return the first notes up to about most_words words, the last one shortened."""
-    out, count = [], 0
-    for p in notes:
-        n = len(p.split())
-        if count + n > most_words:
-            if most_words - count > 12:
-                out.append(shorten(p, (most_words - count) * 6))
-            break
-        out.append(p)
-        count += n
-    return tuple(out)
 
 
 # ---------------------------------------------------------------- the budget

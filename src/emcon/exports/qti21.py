@@ -113,13 +113,8 @@ def assessment_item(item, sources: dict, words: dict) -> etree._Element:
 
 def all_or_nothing(processing: etree._Element, item) -> None:
     """Score the item's points when the response matches the correct one, else 0."""
-    condition = SubElement(processing, q("responseCondition"))
-    when = SubElement(condition, q("responseIf"))
-    match = SubElement(when, q("match"))
-    SubElement(match, q("variable"), identifier="RESPONSE")
-    SubElement(match, q("correct"), identifier="RESPONSE")
-    value(SubElement(when, q("setOutcomeValue"), identifier="SCORE"), str(item.points), "float")
-    value(SubElement(SubElement(condition, q("responseElse")), q("setOutcomeValue"), identifier="SCORE"), "0", "float")
+    otherwise = full_points_if_correct(processing, item)
+    value(otherwise, "0", "float")
 
 
 def mapped(processing: etree._Element, item) -> None:
@@ -206,14 +201,19 @@ def mapped_but_full(processing: etree._Element, item) -> None:
 
     Shares such as 1/3 have no exact decimal: three mapped pairs add up to 0.999999, not 1.
     """
+    otherwise = full_points_if_correct(processing, item)
+    SubElement(otherwise, q("mapResponse"), identifier="RESPONSE")
+
+
+def full_points_if_correct(processing: etree._Element, item) -> etree._Element:
+    """Set SCORE to the item's points when the response is the correct one; return the other branch's setter."""
     condition = SubElement(processing, q("responseCondition"))
     when = SubElement(condition, q("responseIf"))
     match = SubElement(when, q("match"))
     SubElement(match, q("variable"), identifier="RESPONSE")
     SubElement(match, q("correct"), identifier="RESPONSE")
     value(SubElement(when, q("setOutcomeValue"), identifier="SCORE"), str(item.points), "float")
-    otherwise = SubElement(SubElement(condition, q("responseElse")), q("setOutcomeValue"), identifier="SCORE")
-    SubElement(otherwise, q("mapResponse"), identifier="RESPONSE")
+    return SubElement(SubElement(condition, q("responseElse")), q("setOutcomeValue"), identifier="SCORE")
 
 
 class Match:

@@ -254,6 +254,7 @@ MILITARY = (
     "the position",
     "dugout",
     "trench",
+    "commanders and ncos",  # a module's other audiences, once named in its header
 )
 BRIEFING_WORDS_PER_TAUGHT_MINUTE = 110
 

@@ -53,12 +53,12 @@ def wait_until(condition, seconds: float = 60) -> bool:
 
 @pytest.fixture
 def slow_project(tmp_path) -> Path:
-    """A project whose briefing takes a few seconds to lay out (about 20 pages)."""
+    """A project whose briefing takes several seconds to lay out (about 60 pages), so a kill lands during layout."""
     root = tmp_path / "project"
     shutil.copytree(BASE, root)
     text = (root / MODULE).read_text(encoding="utf-8")
     body = "A phone talks to towers, and every tower it talks to hears it. " * 30
-    extra = "".join(f"  - heading: Part {n}\n    body: {body}\n" for n in range(30))
+    extra = "".join(f"  - heading: Part {n}\n    body: {body}\n" for n in range(90))
     (root / MODULE).write_text(text.replace("key_points:", extra + "key_points:", 1), encoding="utf-8")
     return root
 

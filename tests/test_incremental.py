@@ -235,3 +235,20 @@ def test_a_pack_whose_modules_did_not_change_is_taken_whole_from_the_previous_bu
     assert (out / "both/briefing.html").stat().st_ino != inodes["both/briefing.html"]
     assert (report.files, report.pages) == (first.files, first.pages)
     assert sorted(report.unchanged) == ["basic/briefing.pdf"]
+
+
+def test_a_build_without_the_optional_grade_libraries_still_fingerprints(monkeypatch):
+    """The README's build command installs no extra: a missing optional library is 'absent', not a crash."""
+    from importlib import metadata
+
+    from emcon import fingerprint
+
+    real = metadata.version
+
+    def version(name: str) -> str:
+        if name == "numpy":
+            raise metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(metadata, "version", version)
+    assert "numpy absent" in fingerprint._library_versions()

@@ -39,7 +39,15 @@ def _library_versions() -> str:
     from importlib import metadata  # only needed here; costs ~40 ms to import
 
     names = [re.split(r"[\s<>=!~;\[(]", req, maxsplit=1)[0] for req in metadata.requires("emcon") or []]
-    return " ".join(f"{name} {metadata.version(name)}" for name in sorted(names) if name)
+    return " ".join(f"{name} {_installed_version(metadata, name)}" for name in sorted(set(names)) if name)
+
+
+def _installed_version(metadata, name: str) -> str:
+    """Return a library's version, or 'absent' for an optional one (the grade extra) not installed."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 def file_digest(path: Path) -> bytes:

@@ -53,21 +53,31 @@ def wait_until(condition, seconds: float = 60) -> bool:
 
 @pytest.fixture
 def slow_project(tmp_path) -> Path:
-    """A project whose briefing takes several seconds to lay out (about 60 pages), so a kill lands during layout."""
+    """A project whose briefing takes a few seconds to lay out (about 20 pages)."""
     root = tmp_path / "project"
     shutil.copytree(BASE, root)
     text = (root / MODULE).read_text(encoding="utf-8")
     body = "A phone talks to towers, and every tower it talks to hears it. " * 30
-    extra = "".join(f"  - heading: Part {n}\n    body: {body}\n" for n in range(90))
+    extra = "".join(f"  - heading: Part {n}\n    body: {body}\n" for n in range(30))
     (root / MODULE).write_text(text.replace("key_points:", extra + "key_points:", 1), encoding="utf-8")
     return root
+
+
+def default_ctrl_c() -> None:
+    """Give the build Ctrl-C as a terminal does: a CI runner that starts the tests in the background ignores it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def start_build(project: Path) -> tuple[subprocess.Popen, set[int]]:
     """Start a `--jobs 2` build in its own process group; return it once its two workers run."""
     command = [sys.executable, "-m", "emcon", "build", "--project", str(project), *KINDS, "-j", "2"]
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=default_ctrl_c,
     )
     workers: set[int] = set()
 

@@ -56,3 +56,11 @@ def test_a_step_that_shows_a_part_the_module_lacks_is_an_error_at_its_line(make_
     assert (
         f"alpha.yaml:{line}: steps[0].shows[1]: 'quotes[2]' is not a part of this module; it has quotes[0] to quotes[1]"
     ) in result.output
+
+
+def test_a_text_that_is_only_a_citation_key_builds(make_project, run):
+    """Citation keys are left out of what readers see, but a field that holds nothing else keeps its text."""
+    text = MODULE.replace("explanation: They do (src).", "explanation: (src)")
+    root = make_project({"content/modules/alpha.yaml": text})
+    result = run("build", "--project", root, "--only", "quiz-html")
+    assert result.exit_code == 0, result.output

@@ -27,7 +27,7 @@ def without_citation_keys(module: Module, keys) -> Module:
 
     def clean(value):
         if isinstance(value, str):
-            return pattern.sub("", value)
+            return pattern.sub("", value) or value  # a text that is only a citation stays: fields may not be empty
         if isinstance(value, list):
             return [clean(v) for v in value]
         if isinstance(value, dict):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .errors import ContentError, Problem, errors_in, problem_lines, summarize
+from .errors import BuildError, ContentError, Problem, errors_in, problem_lines, summarize
 
 # The content model (pydantic), the templates and WeasyPrint are imported inside the
 # commands that use them: `emcon build` with nothing changed answers in a tenth of a second.
@@ -246,6 +246,41 @@ def schema(kind: str | None) -> None:
     from .schema import schema_text
 
     click.echo(schema_text(kind), nl=False)
+
+
+@main.group()
+def translate() -> None:
+    """Translate the content through gettext catalogs in content/locale/ (docs/translating.md)."""
+
+
+@translate.command("extract")
+@project_option
+def translate_extract(project_dir: Path) -> None:
+    """Write content/locale/messages.pot: every text of the content, one entry each."""
+    from .i18n.workflow import extract
+    from .project import shown_path
+
+    project, _ = load_or_fail(project_dir)
+    path, entries = extract(project)
+    click.echo(f"wrote {shown_path(path)}: {entries} texts; next: emcon translate update LANG")
+
+
+@translate.command("update")
+@project_option
+@click.argument("language", metavar="LANG")
+def translate_update(project_dir: Path, language: str) -> None:
+    """Create or merge content/locale/LANG.po from the template (changed English becomes fuzzy)."""
+    from .i18n.workflow import update
+    from .project import CONTENT, shown_path
+
+    content = project_dir.resolve() / CONTENT
+    if not content.is_dir():
+        raise BuildError(f"{shown_path(project_dir.resolve())}: no {CONTENT}/ folder here; pass --project")
+    path, created, n = update(content, language, shown_path(content / "locale"))
+    click.echo(
+        f"{'created' if created else 'updated'} {shown_path(path)}: {n.translated} translated, {n.fuzzy} fuzzy, "
+        f"{n.untranslated} untranslated, {n.obsolete} obsolete"
+    )
 
 
 @main.command()

@@ -24,6 +24,8 @@ WEB_ADDRESS = r"^https?://[^\s]+$"  # never javascript: or file:, which a link w
 WebAddress = Annotated[str, StringConstraints(pattern=WEB_ADDRESS, max_length=500)]
 # A whole number as written: never true/false, which pydantic would read as 1 or 0 (`minutes: true`).
 Number = Annotated[int, StrictType()]
+# true or false as written: never "yes" or "no" in quotes, which pydantic would read as a boolean and an editor as text.
+Flag = Annotated[bool, StrictType()]
 Audience = Literal["soldier", "leader", "civilian"]
 Bloom = Literal["remember", "understand", "apply", "analyze", "evaluate", "create"]
 Method = Literal["lecture", "discussion", "case-study", "demonstration", "practical", "check"]
@@ -33,15 +35,15 @@ PageSize = Literal["A4", "Letter"]
 class Strict(BaseModel):
     """Base for every content record: unknown keys are errors (likely typos)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # A field's docstring is its description in `emcon schema`: the one place that documents it.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class ForAudiences(Strict):
     """A part of a module that only some audiences see (empty: every audience)."""
 
-    audiences: list[Audience] = Field(
-        [], description="show this only in packs for these audiences; empty or absent: every audience"
-    )
+    audiences: list[Audience] = []
+    """show this only in packs for these audiences; empty or absent: every audience"""
 
     def shown_to(self, audience: str) -> bool:
         """Return whether a pack for this audience shows this part."""
@@ -54,24 +56,37 @@ class ForAudiences(Strict):
 class Source(Strict):
     """A bibliographic record that modules cite by id."""
 
-    id: Id
+    id: Id = Field(examples=["nyt-ap-2023"])
+    """what quotes, case studies and quiz items write to cite this source"""
     title: Line
+    """the title of the article, report or book, as published"""
     publisher: Line
-    date: datetime.date
-    url: WebAddress | None = None
+    """who published it, e.g. a newspaper, an agency or a ministry"""
+    date: datetime.date = Field(examples=["2023-01-04"])
+    """the date of publication, as YYYY-MM-DD"""
+    url: WebAddress | None = Field(None, examples=["https://example.org/report"])
+    """where it can be read on the web: an http(s):// address, or null"""
     authors: list[Line] = []
+    """the authors, one a line, as credited"""
     reliability: Text
-    file: Line | None = Field(None, description="local copy of the text, for `emcon check --sources`")
+    """how far the source can be trusted and how to use its claims; readers see it in the bibliography"""
+    file: Line | None = Field(None, examples=["nyt-ap-2023.txt"])
+    """local copy of the text, for `emcon check --sources`"""
 
 
 class GlossaryTerm(Strict):
     """A term a module can reference; defined once for the curriculum."""
 
-    id: Id
-    term: Line
+    id: Id = Field(examples=["sigint"])
+    """what a module's `glossary` list writes to show this term"""
+    term: Line = Field(examples=["SIGINT"])
+    """the word or abbreviation as readers meet it"""
     definition: Text
-    expansion: Line | None = Field(None, description="what an abbreviation stands for")
-    background: bool = Field(False, description="general background beyond the sources: learners see it marked")
+    """what it means, in a sentence or two of plain language"""
+    expansion: Line | None = Field(None, examples=["signals intelligence"])
+    """what an abbreviation stands for"""
+    background: Flag = False
+    """general background beyond the sources: learners see it marked"""
 
 
 # ---------------------------------------------------------------- modules
@@ -80,52 +95,88 @@ class GlossaryTerm(Strict):
 class Objective(Strict):
     """An enabling objective in lesson-plan form."""
 
-    id: Id
-    action: Line
+    id: Id = Field(examples=["explain-emitting"])
+    """what steps, exercises and quiz items write to name this objective"""
+    action: Line = Field(examples=["Explain why any use of a phone near the front can reveal its user"])
+    """what the learner does: an observable verb first"""
     condition: Line
+    """the situation or what the learner is given"""
     standard: Line
+    """how well: what an observer checks to judge it done"""
     bloom: Bloom
+    """the level of Bloom's taxonomy the action asks for"""
 
 
 class Figure(Strict):
     """An SVG or raster image with the words a reader without sight needs."""
 
-    file: Line = Field(description="path relative to content/, e.g. figures/towers.svg")
+    file: Line = Field(examples=["figures/towers.svg"])
+    """the image file, as a path relative to content/"""
     caption: Line
+    """printed under the figure"""
     alt: Line
+    """what the figure shows, for a reader who cannot see it"""
 
 
 class Section(ForAudiences):
+    """A part of the lesson's text, with an optional figure."""
+
     heading: Line
+    """the section's heading"""
     body: Text
-    background: bool = Field(False, description="general background beyond the sources")
+    """the text, in Markdown"""
+    background: Flag = False
+    """general background beyond the sources: learners see it marked"""
     figure: Figure | None = None
+    """an image shown with the section"""
 
 
 class Quote(ForAudiences):
-    text: Text = Field(description="verbatim, character for character, as in the source")
+    """Words someone said or wrote, quoted from a source."""
+
+    text: Text
+    """verbatim, character for character, as in the source"""
     speaker: Line
+    """who said or wrote it"""
     role: Line | None = None
+    """the speaker's position, printed after the name"""
     source: Id
+    """the id of the source (sources.yaml) that reports the words"""
     context: Line | None = None
+    """when and where it was said, for instructors and reviewers"""
 
 
 class CaseStudy(ForAudiences):
+    """A real event told as the sources report it, with its lessons."""
+
     title: Line
+    """the case's title"""
     body: Text
+    """what happened, in Markdown"""
     lessons: list[Line] = []
+    """what to learn from it, one line each"""
     sources: list[Id] = Field(min_length=1)
+    """the ids of the sources (sources.yaml) the case is told from"""
 
 
 class Rules(Strict):
-    do: list[Line] = Field(min_length=1)
+    """The module's rules, as short commands."""
+
+    do: list[Line] = Field(min_length=1, examples=[["Switch the phone off and remove it from the position."]])
+    """what to do, one short command each"""
     dont: list[Line] = Field(min_length=1)
+    """what not to do, one short command each"""
 
 
 class Discussion(ForAudiences):
+    """A question for the class to discuss."""
+
     question: Line
-    good_answer: Text = Field(description="instructor note: what a good answer contains")
-    watch_for: Text | None = Field(None, description="instructor note: misconceptions to watch for")
+    """the question put to the class"""
+    good_answer: Text
+    """instructor note: what a good answer contains"""
+    watch_for: Text | None = None
+    """instructor note: misconceptions to watch for"""
 
 
 # What a learning step puts in front of the class: a part of its module, by field and index.
@@ -138,59 +189,84 @@ class Step(ForAudiences):
     """A learning step of the lesson plan, with the instructor's script for it."""
 
     title: Line
+    """what the step is called in the lesson plan"""
     method: Method
+    """how it is taught"""
     minutes: Number = Field(ge=1, le=240)
+    """teaching time; a module's steps add up to its minutes"""
     objectives: list[Id] = []
-    shows: list[ShowRef] = Field(
-        [],
-        description="the module's parts this step shows, in teaching order; slides follow it",
-        examples=[["sections[0]", "quotes[1]", "case_studies[0]", "rules"]],
-    )
-    say: Text | None = Field(None, description="instructor script: what to say and do in this step")
-    ask: Line | None = Field(None, description="instructor script: the question to put to the class")
-    listen_for: Text | None = Field(None, description="instructor script: the answer to draw out")
+    """the ids of the objectives this step teaches"""
+    shows: list[ShowRef] = Field([], examples=[["sections[0]", "quotes[1]", "case_studies[0]", "rules"]])
+    """the module's parts this step shows, in teaching order; slides follow it"""
+    say: Text | None = None
+    """instructor script: what to say and do in this step"""
+    ask: Line | None = None
+    """instructor script: the question to put to the class"""
+    listen_for: Text | None = None
+    """instructor script: the answer to draw out"""
 
 
 class Material(Strict):
     """A document an exercise hands to learners (a unit phone policy, a scenario map)."""
 
     title: Line
+    """the document's title"""
     body: Text
+    """the document, in Markdown"""
 
 
 class RubricRow(Strict):
     """One GO/NO-GO criterion of an exercise."""
 
     criterion: Line
+    """what the instructor judges"""
     go: Line
+    """what a GO looks like"""
     no_go: Line
+    """what a NO-GO looks like"""
 
 
 class Exercise(ForAudiences):
     """A practical exercise: learners do the thing the objective asks, and are judged GO or NO-GO."""
 
     id: Id
+    """what a step's `shows` and the handout use to name this exercise"""
     title: Line
+    """the exercise's title"""
     minutes: Number = Field(ge=1, le=240)
+    """the time the exercise takes"""
     objectives: list[Id] = Field(min_length=1)
-    scenario: Text = Field(description="learner: the situation")
-    task: Text = Field(description="learner: what to do and hand in")
-    material: list[Material] = Field([], description="learner: documents the task needs, printed in the handout")
-    rubric: list[RubricRow] = Field(min_length=1, description="instructor: GO / NO-GO criteria")
-    expected: Text = Field(description="instructor: what a GO answer contains")
+    """the ids of the objectives it practises"""
+    scenario: Text
+    """learner: the situation"""
+    task: Text
+    """learner: what to do and hand in"""
+    material: list[Material] = []
+    """learner: documents the task needs, printed in the handout"""
+    rubric: list[RubricRow] = Field(min_length=1)
+    """instructor: GO / NO-GO criteria"""
+    expected: Text
+    """instructor: what a GO answer contains"""
 
 
 class AudienceVariant(Strict):
     """What a module says differently to one audience: each given field replaces the module's own."""
 
     summary: Text | None = None
+    """this audience's summary instead of the module's"""
     key_points: list[Line] | None = None
+    """this audience's key points instead of the module's"""
     rules: Rules | None = None
+    """this audience's rules instead of the module's"""
 
 
 class Choice(Strict):
+    """A choice written as a mapping, when it needs `pin`."""
+
     text: Line
-    pin: bool = Field(False, description="keep this choice in place when shuffling")
+    """the choice as learners read it"""
+    pin: Flag = False
+    """keep this choice in place when shuffling"""
 
 
 def _choice_from_text(value: object) -> object:
@@ -203,12 +279,25 @@ ChoiceLike = Annotated[Choice, BeforeValidator(_choice_from_text, json_schema_in
 
 
 class QuizBase(ForAudiences):
-    id: Id
+    """What every quiz item has, whatever its type."""
+
+    id: Id = Field(examples=["ebe-1"])
+    """unique in the curriculum; the answer key and the LMS exports name the item by it"""
     objective: Id
+    """the id of the module's objective this item assesses"""
     prompt: Text
+    """the question, in Markdown"""
     explanation: Text | None = None
+    """why the answer is right, shown in the answer key and after answering in an LMS"""
     source: Id
+    """the id of the source (sources.yaml) the answer comes from"""
     points: Number = Field(1, ge=1, le=100)
+    """what a correct answer scores"""
+
+
+def editor_message(text: str) -> dict:
+    """Return the schema keyword that makes editors say this, not a generic message, for a wrong value."""
+    return {"errorMessage": text}  # read by yaml-language-server and VS Code; plain validators ignore it
 
 
 def _one_answer(value: object) -> object:
@@ -230,6 +319,7 @@ class ChoiceItem(QuizBase):
     """An item answered by marking choices, lettered a, b, c in the order written."""
 
     choices: list[ChoiceLike] = Field(min_length=2, max_length=26)
+    """the choices, lettered a, b, c in the order written: text, or {text, pin}"""
 
     @property
     def lettered(self) -> list[tuple[str, Choice]]:
@@ -238,8 +328,14 @@ class ChoiceItem(QuizBase):
 
 
 class SingleChoice(ChoiceItem):
+    """A choice item with exactly one correct choice."""
+
     type: Literal["single"]
-    answer: Annotated[str, BeforeValidator(_one_answer), StringConstraints(pattern=LETTER)]
+    """one correct choice"""
+    answer: Annotated[str, StringConstraints(pattern=LETTER), BeforeValidator(_one_answer)] = Field(
+        examples=["b"], json_schema_extra=editor_message("single-choice needs exactly one correct choice: `answer: b`")
+    )
+    """the letter of the correct choice"""
 
     @property
     def correct(self) -> list[str]:
@@ -248,8 +344,12 @@ class SingleChoice(ChoiceItem):
 
 
 class MultipleResponse(ChoiceItem):
+    """A choice item where learners mark every correct choice."""
+
     type: Literal["multiple"]
-    answer: list[Annotated[str, StringConstraints(pattern=LETTER)]] = Field(min_length=1)
+    """one or more correct choices"""
+    answer: list[Annotated[str, StringConstraints(pattern=LETTER)]] = Field(min_length=1, examples=[["a", "c"]])
+    """the letters of every correct choice"""
 
     @property
     def correct(self) -> list[str]:
@@ -258,28 +358,48 @@ class MultipleResponse(ChoiceItem):
 
 
 class TrueFalse(QuizBase):
+    """A statement that is true or false."""
+
     type: Literal["true-false"]
-    answer: bool
+    """a statement, true or false"""
+    answer: Flag = Field(json_schema_extra=editor_message("true-false needs `answer: true` or `answer: false`"))
+    """whether the prompt is true: `true` or `false`"""
 
 
 class ShortAnswer(QuizBase):
+    """A question answered in a few words."""
+
     type: Literal["short"]
-    answer: list[Line] = Field(min_length=1, description="accepted answers, first is the model answer")
+    """a few words, written in"""
+    answer: list[Line] = Field(min_length=1, examples=[["airplane mode", "flight mode"]])
+    """accepted answers, first is the model answer"""
 
 
 class Pair(Strict):
+    """A prompt and the answer it matches."""
+
     left: Line
+    """the prompt, in the left column"""
     right: Line
+    """its match, shuffled into the right column"""
 
 
 class Matching(QuizBase):
+    """Prompts to match with their answers."""
+
     type: Literal["matching"]
+    """pairs to match"""
     pairs: list[Pair]
+    """the matching pairs, each as it is correct"""
 
 
 class Ordering(QuizBase):
+    """Steps or events to put in order."""
+
     type: Literal["ordering"]
-    sequence: list[Line] = Field(min_length=2, description="the items in their correct order")
+    """steps to put in order"""
+    sequence: list[Line] = Field(min_length=2)
+    """the items in their correct order; forms shuffle them"""
 
 
 QuizItem = Annotated[
@@ -291,26 +411,42 @@ QuizItem = Annotated[
 class Module(Strict):
     """One lesson."""
 
-    id: Id
+    id: Id = Field(examples=["every-button-emits"])
+    """the module's id: must equal the file name without .yaml"""
     title: Line
+    """the lesson's title, as headings and slides show it"""
     summary: Text
+    """one paragraph: what the lesson is about and why it matters"""
     audience: list[Audience] = Field(min_length=1)
-    minutes: Number = Field(ge=1, le=480)
+    """the audiences this lesson is written for"""
+    minutes: Number = Field(ge=1, le=480, examples=[8])
+    """teaching time; the steps add up to it"""
     objectives: list[Objective] = Field(min_length=1)
+    """enabling objectives in lesson-plan form, 2-4"""
     sections: list[Section] = Field(min_length=1)
+    """the lesson's text, part by part"""
     key_points: list[Line] = Field(min_length=1)
+    """what learners should remember, one line each"""
     rules: Rules | None = None
+    """do and don't rules; the pocket card picks from them"""
     case_studies: list[CaseStudy] = []
+    """real events the lesson teaches from"""
     quotes: list[Quote] = []
+    """verbatim quotes from the sources"""
     discussion: list[Discussion] = []
+    """questions for the class, with notes for the instructor"""
     instructor_notes: list[Text] = []
+    """notes for the instructor only, in Markdown"""
     steps: list[Step] = []
+    """the lesson plan: learning steps whose minutes add up to the module's"""
     exercises: list[Exercise] = []
-    glossary: list[Id] = []
+    """practical exercises, judged GO or NO-GO"""
+    glossary: list[Id] = Field([], examples=[["emcon", "sigint"]])
+    """the ids of the glossary terms (glossary.yaml) this lesson uses"""
     quiz: list[QuizItem] = []
-    per_audience: dict[Audience, AudienceVariant] = Field(
-        {}, description="text that one audience reads instead of the module's own, e.g. civilian rules"
-    )
+    """quiz items, at least 6, together assessing every objective"""
+    per_audience: dict[Audience, AudienceVariant] = {}
+    """text that one audience reads instead of the module's own, e.g. civilian rules"""
 
     def for_audience(self, audience: str) -> Module:
         """Return this module as a pack for the audience shows it: its parts for others left out."""
@@ -346,24 +482,36 @@ class Module(Strict):
 
 
 class TerminalObjective(Strict):
+    """What learners can do at the end of the pack, in lesson-plan form."""
+
     action: Line
+    """what the learner does: an observable verb first"""
     condition: Line
+    """the situation in which they do it"""
     standard: Line
+    """how well: what shows it is done"""
 
 
 FormField = Literal["name", "unit", "date", "group", "student-number"]
 
 
 class QuizSettings(Strict):
-    questions: Number = Field(10, ge=1, le=500, description="questions drawn into each form")
+    """How the pack's printed quiz is drawn and marked."""
+
+    questions: Number = Field(10, ge=1, le=500)
+    """questions drawn into each form"""
     forms: Number = Field(2, ge=1, le=26)
-    seed: Number = 1
-    minutes: Number = Field(15, ge=1, le=240, description="time allowed; the timetable gives the quiz this time")
-    pass_mark: Number = Field(80, ge=1, le=100, description="percent of the points needed to pass")
-    fields: list[FormField] = Field(
-        ["name", "unit", "date"], min_length=1, description="what a learner writes at the top of a quiz form"
-    )
-    answer_sheets: bool = Field(False, description="print bubble answer sheets that `emcon grade` reads")
+    """how many forms (A, B, ...): the same questions, each form in its own order"""
+    seed: Number = Field(1, examples=[2023])
+    """picks the draw and the orders; the same seed gives the same forms on every build"""
+    minutes: Number = Field(15, ge=1, le=240)
+    """time allowed; the timetable gives the quiz this time"""
+    pass_mark: Number = Field(80, ge=1, le=100)
+    """percent of the points needed to pass"""
+    fields: list[FormField] = Field(["name", "unit", "date"], min_length=1)
+    """what a learner writes at the top of a quiz form"""
+    answer_sheets: Flag = False
+    """print bubble answer sheets that `emcon grade` reads"""
 
 
 # A line of the pocket card: short enough that three fit one side of 85 x 55 mm in 7 pt type.
@@ -374,11 +522,12 @@ CardLine = Annotated[str, StringConstraints(min_length=1, max_length=CARD_LINE_C
 class PocketCard(Strict):
     """What a pack's pocket card shows; an empty list is filled from the modules."""
 
-    remember: list[CardLine] = Field(
-        [], max_length=3, description="three things to remember (default: first key point of the first three modules)"
-    )
-    do: list[CardLine] = Field([], max_length=3, description="do rules (default: picked from the modules' rules)")
-    dont: list[CardLine] = Field([], max_length=3, description="don't rules (default: picked from the modules' rules)")
+    remember: list[CardLine] = Field([], max_length=3)
+    """three things to remember (default: first key point of the first three modules)"""
+    do: list[CardLine] = Field([], max_length=3)
+    """do rules (default: picked from the modules' rules)"""
+    dont: list[CardLine] = Field([], max_length=3)
+    """don't rules (default: picked from the modules' rules)"""
 
 
 RiskLevel = Literal["low", "medium", "high", "extremely-high"]
@@ -387,38 +536,65 @@ RiskLevel = Literal["low", "medium", "high", "extremely-high"]
 class AdminData(Strict):
     """What a training manager needs before the lesson: risk, safety, ratio, equipment, rooms, references."""
 
-    risk_level: RiskLevel = Field("low", description="the residual risk after controls (ATP 5-19 levels)")
-    safety: list[Line] = Field([], description="safety considerations and their controls, briefed at the opening")
-    environment: list[Line] = Field([], description="environmental considerations")
-    ratio: Line | None = Field(None, description="instructors to students, e.g. '1:30'")
-    equipment: list[Line] = Field([], description="equipment the instructor brings or sets up")
-    classroom: list[Line] = Field([], description="classroom and audio-visual needs")
-    references: list[Line] = Field([], description="doctrine and references beyond the cited sources")
+    risk_level: RiskLevel = "low"
+    """the residual risk after controls (ATP 5-19 levels)"""
+    safety: list[Line] = []
+    """safety considerations and their controls, briefed at the opening"""
+    environment: list[Line] = []
+    """environmental considerations"""
+    ratio: Line | None = Field(None, examples=["1:30"])
+    """instructors to students"""
+    equipment: list[Line] = []
+    """equipment the instructor brings or sets up"""
+    classroom: list[Line] = []
+    """classroom and audio-visual needs"""
+    references: list[Line] = []
+    """doctrine and references beyond the cited sources"""
 
 
 class Pack(Strict):
     """A set of modules taught together, with its markings and settings."""
 
-    id: Id
+    id: Id = Field(examples=["soldier-basic"])
+    """the pack's id: must equal the file name without .yaml; its outputs go to build/<id>/"""
     title: Line
+    """the title on the cover of every output"""
     subtitle: Line | None = None
+    """a line under the title"""
     audience: Audience
-    minutes: Number = Field(ge=1, le=2400)
+    """who the pack is for: modules show the parts meant for this audience"""
+    minutes: Number = Field(ge=1, le=2400, examples=[45])
+    """total time: the modules' minutes plus the opening and closing steps"""
     version: Line = "1.0"
-    date: datetime.date
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"
+    """the edition, printed with the date"""
+    date: datetime.date = Field(examples=["2026-11-22"])
+    """the edition's date, as YYYY-MM-DD; printed on the cover (builds never read the clock)"""
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = Field("en", examples=["en", "uk"])
+    """the language of the pack: picks templates/strings/<language>.yaml"""
     page_size: PageSize = "A4"
+    """the paper of the printed outputs"""
     classification: Line = "UNCLASSIFIED // FOR TRAINING USE"
+    """the classification marking printed on every page"""
     distribution: Line = "DISTRIBUTION A. Approved for public release: distribution unlimited."
-    modules: list[Id] = Field(min_length=1)
+    """the distribution statement printed on every page"""
+    modules: list[Id] = Field(min_length=1, examples=[["every-button-emits", "how-phones-give-you-away"]])
+    """the ids of the modules, in teaching order"""
     terminal_objective: TerminalObjective | None = None
+    """what learners can do at the end of the pack"""
     prerequisites: list[Line] = []
+    """what learners must know or have done before"""
     materials: list[Line] = []
-    opening: list[Step] = Field([], description="steps before the first module (introduction)")
-    closing: list[Step] = Field([], description="steps after the last module (check on learning, summary)")
+    """what the instructor needs to teach the pack"""
+    opening: list[Step] = []
+    """steps before the first module (introduction)"""
+    closing: list[Step] = []
+    """steps after the last module (check on learning, summary)"""
     admin: AdminData = AdminData()
+    """administrative data for the instructor guide"""
     card: PocketCard = PocketCard()
+    """what the pocket card shows"""
     quiz: QuizSettings = QuizSettings()  # modules listed twice: checks.check_references, with the line
+    """how the printed quiz is drawn, timed and marked"""
 
 
 @dataclass(frozen=True)

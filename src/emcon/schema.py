@@ -25,7 +25,7 @@ KINDS = {
 def schema_for(kind: str) -> dict:
     """Return the JSON Schema of one kind of content file."""
     cls, description = KINDS[kind]
-    schema = TypeAdapter(cls).json_schema()
+    schema = plain_unions(TypeAdapter(cls).json_schema())
     return {"$schema": DIALECT} | schema | {"title": f"emcon {kind}", "description": description}
 
 
@@ -34,13 +34,62 @@ def combined_schema() -> dict:
     adapters = [(kind, "validation", TypeAdapter(cls)) for kind, (cls, _) in KINDS.items()]
     refs, shared = TypeAdapter.json_schemas(adapters, ref_template="#/$defs/{model}")
     kinds = {kind: refs[(kind, "validation")] | {"description": KINDS[kind][1]} for kind in KINDS}
-    return {
-        "$schema": DIALECT,
-        "title": "emcon content file",
-        "description": "Any content file; `emcon schema KIND` prints the schema of one kind.",
-        "anyOf": [{"$ref": f"#/$defs/{kind}-file"} for kind in KINDS],
-        "$defs": shared["$defs"] | {f"{kind}-file": schema for kind, schema in kinds.items()},
+    return plain_unions(
+        {
+            "$schema": DIALECT,
+            "title": "emcon content file",
+            "description": "Any content file; `emcon schema KIND` prints the schema of one kind.",
+            "anyOf": [{"$ref": f"#/$defs/{kind}-file"} for kind in KINDS],
+            "$defs": shared["$defs"] | {f"{kind}-file": schema for kind, schema in kinds.items()},
+        }
+    )
+
+
+def plain_unions(schema: dict) -> dict:
+    """Return the schema with each tagged union (oneOf + OpenAPI discriminator) as if/then on its tag.
+
+    Plain JSON Schema validators, editors among them, ignore `discriminator`: a oneOf makes them report
+    any mistake in a quiz item as "not valid under any of the given schemas". With if/then on `type`
+    only the item's own kind applies, so the message names the key that kind misses or does not know.
+    """
+    defs = schema.get("$defs", {})
+
+    def rewrite(node: object) -> object:
+        if isinstance(node, list):
+            return [rewrite(value) for value in node]
+        if not isinstance(node, dict):
+            return node
+        node = {key: rewrite(value) for key, value in node.items()}
+        if "discriminator" in node and "oneOf" in node:
+            return _if_then(node, defs)
+        return node
+
+    return rewrite(schema)
+
+
+def _if_then(union: dict, defs: dict) -> dict:
+    """Return one tagged union as an object whose tag picks the schema that applies."""
+    tag = union["discriminator"]["propertyName"]
+    value_of = {ref: value for value, ref in union["discriminator"]["mapping"].items()}
+    mapping = {value_of[choice["$ref"]]: choice["$ref"] for choice in union["oneOf"]}  # in the model's order
+    described = {value: _tag_description(ref, tag, defs) for value, ref in mapping.items()}
+    kinds = "; ".join(f"`{value}`: {text}" for value, text in described.items())
+    about = f"what kind of item this is; it decides the other keys. {kinds}"
+    rest = {key: value for key, value in union.items() if key not in ("discriminator", "oneOf")}
+    return rest | {
+        "type": "object",
+        "required": [tag],
+        "properties": {tag: {"enum": list(mapping), "description": about}},
+        "allOf": [
+            {"if": {"properties": {tag: {"const": value}}, "required": [tag]}, "then": {"$ref": ref}}
+            for value, ref in mapping.items()
+        ],
     }
+
+
+def _tag_description(ref: str, tag: str, defs: dict) -> str:
+    """Return the description of the tag in the schema that a $ref names."""
+    return defs[ref.removeprefix("#/$defs/")]["properties"][tag].get("description", "")
 
 
 def schema_text(kind: str | None) -> str:

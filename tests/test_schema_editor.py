@@ -98,6 +98,18 @@ class LanguageServer:
         self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
         return sorted((d["range"]["start"]["line"] + 1, d["message"]) for d in opened["params"]["diagnostics"])
 
+    def ask(self, method: str, path: Path, text: str, line: int, character: int) -> dict:
+        """Open the document, ask a request at a 1-based line and 0-based character; return its result."""
+        uri = path.as_uri()
+        self.notify(
+            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}
+        )
+        result = self.request(
+            method, {"textDocument": {"uri": uri}, "position": {"line": line - 1, "character": character}}
+        )
+        self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        return result
+
     def close(self) -> None:
         """Shut the server down as an editor does, and wait for it to end."""
         self.request("shutdown", {})
@@ -245,3 +257,17 @@ def test_the_schema_line_that_new_and_init_write_works_without_settings(yamlls, 
         (line_of(module, "answer: no"), "true-false needs `answer: true` or `answer: false`")
     ]
     assert yamlls.diagnostics(workspace / "drafts/alpha.yaml", module.removeprefix(modeline)) == []
+
+
+def test_hover_shows_the_docstring_of_the_field(yamlls, workspace):
+    hover = yamlls.ask("textDocument/hover", workspace / "content/modules/hover.yaml", BLOCK_QUIZ, 5, 2)
+    assert "teaching time; the steps add up to it" in hover["contents"]["value"]  # Module.minutes' docstring
+
+
+def test_completion_offers_the_keys_of_the_items_type(yamlls, workspace):
+    module = BLOCK_QUIZ.replace("    answer: a\n", "    \n")
+    line = line_of(module, "    \n")
+    completion = yamlls.ask("textDocument/completion", workspace / "content/modules/complete.yaml", module, line, 4)
+    labels = {item["label"] for item in completion["items"]}
+    assert {"answer", "explanation", "points"} <= labels  # the single-choice item's keys not yet written
+    assert not labels & {"pairs", "sequence"}  # never another type's

@@ -55,6 +55,8 @@ def test_descriptions_come_from_the_model():
     field = Module.model_fields["minutes"]
     assert SCHEMAS["module"]["properties"]["minutes"]["description"] == field.description
     assert field.description == "teaching time; the steps add up to it"  # the docstring under the field
+    kinds = SCHEMAS["module"]["properties"]["quiz"]["items"]["properties"]["type"]["description"]
+    assert " single: one correct choice; " in kinds  # SingleChoice.type's docstring
 
 
 @pytest.mark.parametrize("kind", sorted(SCHEMAS))

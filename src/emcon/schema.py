@@ -73,7 +73,7 @@ def _if_then(union: dict, defs: dict) -> dict:
     value_of = {ref: value for value, ref in union["discriminator"]["mapping"].items()}
     mapping = {value_of[choice["$ref"]]: choice["$ref"] for choice in union["oneOf"]}  # in the model's order
     described = {value: _tag_description(ref, tag, defs) for value, ref in mapping.items()}
-    kinds = "; ".join(f"`{value}`: {text}" for value, text in described.items())
+    kinds = "; ".join(f"{value}: {text}" for value, text in described.items())
     about = f"what kind of item this is; it decides the other keys. {kinds}"
     rest = {key: value for key, value in union.items() if key not in ("discriminator", "oneOf")}
     return rest | {

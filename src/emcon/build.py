@@ -152,7 +152,7 @@ def build(
             _write_build(staging, out, changed, planned, only, jobs, progress, report, theme)
             # Packs of the previous build that this one did not touch; a pack no longer in content/ is dropped.
             _keep_other_packs(staging, out, [p for p in sorted(project.curriculum.packs) if p not in changed])
-            _finish_index(staging, theme, project.curriculum.packs)
+            _finish_index(staging, theme, project.curriculum.packs, project.settings)
             _report_unchanged_packs(report, out, [p for p in packs if p not in changed], only)
             kept = {p: k for p, k in stamp.get("packs", {}).items() if (staging.root / p).is_dir()}
             staging.write(STAMP, _stamp_bytes(staging.root, inputs, report, kept | keys))
@@ -212,11 +212,11 @@ def _write_build(staging, out, packs, planned, only, jobs, progress, report, the
         staging.write(f"{pack}/{MANIFEST}", manifest_bytes(pack, entries[pack]))
 
 
-def _finish_index(staging: Staging, theme: Theme, packs: dict) -> None:
+def _finish_index(staging: Staging, theme: Theme, packs: dict, settings=None) -> None:
     """Write build/index.html (every pack in the staged build) and its stylesheet."""
     from .landing import index_html
 
-    staging.write("index.html", index_html(theme, staging.root, packs).encode())
+    staging.write("index.html", index_html(theme, staging.root, packs, settings).encode())
     staging.write("index.css", theme.find("css/index.css").read_bytes())
 
 

@@ -27,6 +27,7 @@ def check_project(project: Project, sources_dir: Path | None = None) -> list[Pro
     checks = (
         check_reserved_ids,
         check_references,
+        check_audiences,
         check_quiz_items,
         check_timings,
         check_assessment,
@@ -78,6 +79,49 @@ def check_references(project: Project) -> Iterator[Problem]:
                 )
     for module in cur.modules.values():
         yield from _module_references(project, module)
+
+
+def check_audiences(project: Project) -> Iterator[Problem]:
+    """Every audience and quiz-form field a pack or module names is one emcon.yaml declares (if it declares any)."""
+    settings = project.settings
+    declared = ", ".join(settings.audiences)
+    fields = ", ".join(settings.quiz_fields)
+    for pack in project.curriculum.packs.values():
+        if declared and pack.audience not in settings.audiences:
+            yield project.problem("pack", pack.id, ("audience",), "audience: " + _undeclared(pack.audience, declared))
+        for i, ident in enumerate(pack.quiz.fields if fields else []):
+            if ident not in settings.quiz_fields:
+                loc = ("quiz", "fields", i)
+                yield project.problem(
+                    "pack", pack.id, loc, f"{loc_text(loc)}: " + _undeclared(ident, fields, "quiz_fields")
+                )
+    if not declared:
+        return
+    for module in project.curriculum.modules.values():
+        for loc, ident in _audience_ids(module.model_dump(), ()):
+            if ident not in settings.audiences:
+                yield project.problem("module", module.id, loc, f"{loc_text(loc)}: " + _undeclared(ident, declared))
+
+
+def _undeclared(ident: str, declared: str, key: str = "audiences") -> str:
+    close = difflib.get_close_matches(ident, declared.split(", "), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"'{ident}' is not declared in emcon.yaml's {key} (declared: {declared}){hint}"
+
+
+def _audience_ids(data, loc: tuple) -> Iterator[tuple[tuple, str]]:
+    """Yield (loc, id) of every audience a module names: `audience`, parts' `audiences`, `per_audience` keys."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in ("audience", "audiences") and isinstance(value, list):
+                yield from (((*loc, key, i), ident) for i, ident in enumerate(value))
+            elif key == "per_audience" and isinstance(value, dict):
+                yield from (((*loc, key, ident), ident) for ident in value)
+            else:
+                yield from _audience_ids(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _audience_ids(value, (*loc, i))
 
 
 def _shown_parts(project: Project, module: Module) -> Iterator[Problem]:

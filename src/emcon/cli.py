@@ -240,9 +240,9 @@ def init(folder: Path) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["module", "pack", "sources", "glossary"]), required=False)
+@click.argument("kind", type=click.Choice(["module", "pack", "sources", "glossary", "settings"]), required=False)
 def schema(kind: str | None) -> None:
-    """Print the JSON Schema of one kind of content file, or of all (for editor completion)."""
+    """Print the JSON Schema of one kind of content file or of emcon.yaml (settings), or of all content files."""
     from .schema import schema_text
 
     click.echo(schema_text(kind), nl=False)

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__
 
 PACKAGE_DIR = Path(__file__).parent
-INPUT_FOLDERS = ("content", "templates")  # of a project: everything its outputs are made from
+INPUT_FOLDERS = ("content", "templates", "emcon.yaml")  # of a project: everything its outputs are made from
 
 
 @lru_cache(maxsize=1)
@@ -68,10 +68,26 @@ def inputs_digest(project_dir: Path, theme_dir: Path, options: dict) -> str | No
     if not (root / "content").is_dir():
         return None
     digest = hashlib.sha256(f"{toolchain()}\0{json.dumps(options, sort_keys=True)}\0".encode())
-    for number, folder in enumerate([root / name for name in INPUT_FOLDERS]):
+    for number, folder in enumerate([root / name for name in INPUT_FOLDERS] + _logo(root)):
         _add_folder(digest, str(number), folder, root)
-    _add_folder(digest, str(len(INPUT_FOLDERS)), theme_dir, theme_dir.resolve())
+    _add_folder(digest, "theme", theme_dir, theme_dir.resolve())
     return digest.hexdigest()
+
+
+def _logo(root: Path) -> list[Path]:
+    """Return the logo file emcon.yaml names, if it lies outside content/ and templates/ (those count already)."""
+    path = root / "emcon.yaml"
+    if not path.is_file():
+        return []
+    import yaml  # only for a project with settings; the content model is still not needed
+
+    try:
+        logo = yaml.safe_load(path.read_text(encoding="utf-8")).get("logo")
+        target = (root / logo).resolve()
+    except Exception:  # an unreadable emcon.yaml: loading it reports why, and the build stops there
+        return []
+    inside = target.is_relative_to(root) and not target.is_relative_to(root / "content")
+    return [target] if inside and not target.is_relative_to(root / "templates") else []
 
 
 def pack_digest(root: Path, theme_dir: Path, options: dict, pack_id: str, module_ids: list[str]) -> str:
@@ -88,7 +104,7 @@ def pack_digest(root: Path, theme_dir: Path, options: dict, pack_id: str, module
     for path in own:
         _add_file(digest, "own", path, content, root)
     records = (content / "modules", content / "packs")
-    for number, folder in enumerate([content, root / "templates"]):
+    for number, folder in enumerate([content, root / "templates", root / "emcon.yaml", *_logo(root)]):
         _add_folder(digest, str(number), folder, root, skip=records)
     _add_folder(digest, "2", theme_dir, theme_dir.resolve())
     return digest.hexdigest()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Pack
+from .settings import Settings
 from .theme import Theme
 from .writer import read_manifest
 
@@ -36,13 +37,17 @@ class Entry:
     size: str
 
 
-def index_html(theme: Theme, root: Path, packs: dict[str, Pack]) -> str:
+def index_html(theme: Theme, root: Path, packs: dict[str, Pack], settings: Settings | None = None) -> str:
     """Return build/index.html for the staged build in root."""
+    settings = settings or Settings()
+    t = theme.strings("en")
     listed = []
     for pack_dir in sorted((p for p in root.iterdir() if p.is_dir()), key=lambda d: _order(d.name, packs)):
         entries = [_entry(e, pack_dir) for e in read_manifest(pack_dir).values() if _shown(e)]
-        listed.append({"id": pack_dir.name, "pack": packs.get(pack_dir.name), "groups": group(entries)})
-    return theme.render("index.html", packs=listed, t=theme.strings("en"))
+        pack = packs.get(pack_dir.name)
+        audience = settings.audience_name(pack.audience, "en", t) if pack else ""
+        listed.append({"id": pack_dir.name, "pack": pack, "audience": audience, "groups": group(entries)})
+    return theme.render("index.html", packs=listed, t=t)
 
 
 def group(entries: list[tuple[str, Entry]]) -> list[tuple[str, list[Entry]]]:

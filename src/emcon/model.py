@@ -26,10 +26,15 @@ WebAddress = Annotated[str, StringConstraints(pattern=WEB_ADDRESS, max_length=50
 Number = Annotated[int, StrictType()]
 # true or false as written: never "yes" or "no" in quotes, which pydantic would read as a boolean and an editor as text.
 Flag = Annotated[bool, StrictType()]
-Audience = Literal["soldier", "leader", "civilian"]
+# An audience is an id; a project declares its audiences in emcon.yaml (settings.py), checked in checks.py.
+Audience = Id
 Bloom = Literal["remember", "understand", "apply", "analyze", "evaluate", "create"]
 Method = Literal["lecture", "discussion", "case-study", "demonstration", "practical", "check"]
 PageSize = Literal["A4", "Letter"]
+LANGUAGE = r"^[a-z]{2}(-[A-Z]{2})?$"  # en, uk, en-GB
+Language = Annotated[str, StringConstraints(pattern=LANGUAGE)]
+# A marking may be empty: a pack can print none.
+MarkingLine = Annotated[str, StringConstraints(max_length=500)]
 
 
 class Strict(BaseModel):
@@ -207,7 +212,7 @@ class Step(ForAudiences):
 
 
 class Material(Strict):
-    """A document an exercise hands to learners (a unit phone policy, a scenario map)."""
+    """A document an exercise hands to learners (a policy, a scenario map)."""
 
     title: Line
     """the document's title"""
@@ -446,7 +451,7 @@ class Module(Strict):
     quiz: list[QuizItem] = []
     """quiz items, at least 6, together assessing every objective"""
     per_audience: dict[Audience, AudienceVariant] = {}
-    """text that one audience reads instead of the module's own, e.g. civilian rules"""
+    """text that one audience reads instead of the module's own, e.g. its own rules"""
 
     def for_audience(self, audience: str) -> Module:
         """Return this module as a pack for the audience shows it: its parts for others left out."""
@@ -492,9 +497,6 @@ class TerminalObjective(Strict):
     """how well: what shows it is done"""
 
 
-FormField = Literal["name", "unit", "date", "group", "student-number"]
-
-
 class QuizSettings(Strict):
     """How the pack's printed quiz is drawn and marked."""
 
@@ -508,8 +510,9 @@ class QuizSettings(Strict):
     """time allowed; the timetable gives the quiz this time"""
     pass_mark: Number = Field(80, ge=1, le=100)
     """percent of the points needed to pass"""
-    fields: list[FormField] = Field(["name", "unit", "date"], min_length=1)
-    """what a learner writes at the top of a quiz form"""
+    fields: list[Id] | None = Field(None, min_length=1, examples=[["name", "date"]])
+    """ids of the fields a learner fills in at the top of a quiz form (emcon.yaml's quiz_fields);
+    absent: every field emcon.yaml declares (without any: name and date)"""
     answer_sheets: Flag = False
     """print bubble answer sheets that `emcon grade` reads"""
 
@@ -569,14 +572,14 @@ class Pack(Strict):
     """the edition, printed with the date"""
     date: datetime.date = Field(examples=["2026-11-22"])
     """the edition's date, as YYYY-MM-DD; printed on the cover (builds never read the clock)"""
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = Field("en", examples=["en", "uk"])
-    """the language of the pack: picks templates/strings/<language>.yaml"""
-    page_size: PageSize = "A4"
-    """the paper of the printed outputs"""
-    classification: Line = "UNCLASSIFIED // FOR TRAINING USE"
-    """the classification marking printed on every page"""
-    distribution: Line = "DISTRIBUTION A. Approved for public release: distribution unlimited."
-    """the distribution statement printed on every page"""
+    language: Language | None = Field(None, examples=["en", "uk"])
+    """the language of the pack: picks templates/strings/<language>.yaml; absent: emcon.yaml's language"""
+    page_size: PageSize | None = None
+    """the paper of the printed outputs; absent: emcon.yaml's page_size"""
+    classification: MarkingLine | None = None
+    """the classification banner printed on every page; absent: emcon.yaml's markings; empty text: no banner"""
+    distribution: MarkingLine | None = None
+    """the distribution statement on covers and title slides; absent: emcon.yaml's markings; empty text: none"""
     modules: list[Id] = Field(min_length=1, examples=[["every-button-emits", "how-phones-give-you-away"]])
     """the ids of the modules, in teaching order"""
     terminal_objective: TerminalObjective | None = None

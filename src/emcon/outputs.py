@@ -91,6 +91,12 @@ def figure_path(content_dir: Path, ref: str) -> tuple[Path, str]:
     return path, path.relative_to(content_dir.resolve()).as_posix()
 
 
+def _data_url(path: Path) -> str:
+    """Return an image file as a data: URL, for the one-file HTML."""
+    kind = "image/svg+xml" if path.suffix.lower() == ".svg" else f"image/{path.suffix.lower().lstrip('.')}"
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+
 @dataclass
 class Links:
     """How a document refers to theme files and figures, for one kind of target.
@@ -104,6 +110,15 @@ class Links:
     theme: Theme
     content_dir: Path
     files: dict[str, Path] = field(default_factory=dict)  # asset path -> source file
+    logo_file: Path | None = None  # emcon.yaml's logo, checked when the project loaded
+
+    def logo(self) -> str:
+        """Return the URL of the project's logo ("" if it has none)."""
+        if self.logo_file is None:
+            return ""
+        if self.mode == "inline":
+            return _data_url(self.logo_file)
+        return self._url(f"assets/logo{self.logo_file.suffix.lower()}", self.logo_file)
 
     def stylesheet(self, name: str) -> Markup:
         """Return the tag that applies a theme stylesheet."""
@@ -127,8 +142,7 @@ class Links:
         except Refused as refused:
             raise SecurityError(f"figure: {refused}") from None
         if self.mode == "inline":
-            kind = "image/svg+xml" if path.suffix.lower() == ".svg" else f"image/{path.suffix.lower().lstrip('.')}"
-            return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
+            return _data_url(path)
         return self._url(f"assets/{rel}", path)
 
     def _url(self, target: str, path: Path) -> str:

@@ -10,6 +10,7 @@ from . import checks
 from .errors import Problem
 from .loader import Document, Loc, read_document
 from .model import Curriculum, GlossaryTerm, Module, Pack, Source
+from .settings import SETTINGS_FILE, Settings
 from .validate import validate_list, validate_record
 
 CONTENT = "content"
@@ -25,6 +26,9 @@ class Project:
     broken: frozenset[str] = frozenset()  # ids of module files that failed to load: no follow-on errors
     unread: frozenset[str] = frozenset()  # "source", "glossary term": their file had errors, so ids may be missing
     broken_packs: frozenset[str] = frozenset()  # pack files that failed to load: the modules they list are unknown
+    settings: Settings = field(default_factory=Settings)  # emcon.yaml, or neutral defaults without it
+    settings_doc: Document | None = None  # emcon.yaml as read, for path:line problems; None without it
+    logo: Path | None = None  # the logo file emcon.yaml names, once checked
 
     def problem(self, kind: str, ident: str, loc: Loc, message: str, severity: str = "error") -> Problem:
         """Return a Problem at the line of loc inside the record kind/ident."""
@@ -49,18 +53,78 @@ def load_project(root: Path, sources_dir: Path | None = None) -> tuple[Project |
     if not content.is_dir():
         return None, [Problem(shown_path(root), 1, f"no {CONTENT}/ folder here; run `emcon init` or pass --project")]
     problems: list[Problem] = _unreadable_names(content)
+    settings, settings_doc = load_settings(root, problems)
     origins: dict[tuple[str, str], tuple[Document, Loc]] = {}
     modules, module_files = _load_named(root, content / "modules", Module, "module", origins, problems)
     packs, pack_files = _load_named(root, content / "packs", Pack, "pack", origins, problems)
+    # Every setting a pack leaves out comes from emcon.yaml (a pack that inherits another's must do so before this).
+    packs = {ident: settings.apply(pack) for ident, pack in packs.items()}
     sources = _load_listed(content / "sources.yaml", Source, "source", origins, problems)
     glossary = _load_listed(content / "glossary.yaml", GlossaryTerm, "term", origins, problems)
     curriculum = Curriculum(modules=modules, packs=packs, sources=sources, glossary=glossary)
     broken = frozenset(module_files - modules.keys())
     files = {shown_path(content / "sources.yaml"): "source", shown_path(content / "glossary.yaml"): "glossary term"}
     unread = frozenset(files[p.path] for p in problems if p.path in files)
-    project = Project(root, curriculum, origins, broken, unread, frozenset(pack_files - packs.keys()))
+    project = Project(
+        root,
+        curriculum,
+        origins,
+        broken,
+        unread,
+        frozenset(pack_files - packs.keys()),
+        settings,
+        settings_doc,
+        _logo(root, settings, settings_doc, problems),
+    )
     problems += checks.check_project(project, sources_dir)
     return project, problems
+
+
+def load_settings(root: Path, problems: list[Problem]) -> tuple[Settings, Document | None]:
+    """Read emcon.yaml at root; return its settings (neutral defaults if absent or invalid) and its document."""
+    path = root / SETTINGS_FILE
+    if not os.path.lexists(path):
+        return Settings(), None
+    doc, found = read_document(path, shown_path(path), inside=root)
+    problems += found
+    if doc is None:
+        return Settings(), None
+    settings, found = validate_record(doc, Settings)
+    problems += found
+    return settings or Settings(), doc
+
+
+def _logo(root: Path, settings: Settings, doc: Document | None, problems: list[Problem]) -> Path | None:
+    """Return the logo file emcon.yaml names, inside the project and a picture; else report why and return None."""
+    from .loader import Refused, confined
+
+    if settings.logo is None or doc is None:
+        return None
+    try:
+        path = confined(root, settings.logo, "logo file")
+    except Refused as refused:
+        problems.append(doc.problem(("logo",), f"logo: {refused}"))
+        return None
+    kind = path.suffix.lower()
+    if kind not in (".svg", ".png"):
+        problems.append(doc.problem(("logo",), f"logo: '{settings.logo}' is not an SVG or PNG file"))
+        return None
+    why = _svg_problem(path) if kind == ".svg" else _png_problem(path)
+    if why:
+        problems.append(doc.problem(("logo",), f"logo: {settings.logo}, {why}"))
+        return None
+    return path
+
+
+def _svg_problem(path: Path) -> str | None:
+    from .svg import svg_problem
+
+    return svg_problem(path)
+
+
+def _png_problem(path: Path) -> str | None:
+    with path.open("rb") as file:
+        return None if file.read(8) == b"\x89PNG\r\n\x1a\n" else "is not a PNG image"
 
 
 def _unreadable_names(content: Path) -> list[Problem]:

@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import TypeAdapter
 
 from .model import GlossaryTerm, Module, Pack, Source
+from .settings import Settings
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = ".emcon/schema"  # inside a project, so editors find the schema offline
@@ -19,7 +20,9 @@ KINDS = {
     "pack": (Pack, "An emcon pack (content/packs/<id>.yaml)."),
     "sources": (list[Source], "The sources that emcon modules cite (content/sources.yaml)."),
     "glossary": (list[GlossaryTerm], "The glossary of an emcon curriculum (content/glossary.yaml)."),
+    "settings": (Settings, "The settings of an emcon curriculum (emcon.yaml, beside content/)."),
 }
+CONTENT_KINDS = ("module", "pack", "sources", "glossary")  # the files under content/
 
 
 def schema_for(kind: str) -> dict:
@@ -31,15 +34,15 @@ def schema_for(kind: str) -> dict:
 
 def combined_schema() -> dict:
     """Return one schema that accepts any content file, each kind under $defs."""
-    adapters = [(kind, "validation", TypeAdapter(cls)) for kind, (cls, _) in KINDS.items()]
+    adapters = [(kind, "validation", TypeAdapter(KINDS[kind][0])) for kind in CONTENT_KINDS]
     refs, shared = TypeAdapter.json_schemas(adapters, ref_template="#/$defs/{model}")
-    kinds = {kind: refs[(kind, "validation")] | {"description": KINDS[kind][1]} for kind in KINDS}
+    kinds = {kind: refs[(kind, "validation")] | {"description": KINDS[kind][1]} for kind in CONTENT_KINDS}
     return plain_unions(
         {
             "$schema": DIALECT,
             "title": "emcon content file",
             "description": "Any content file; `emcon schema KIND` prints the schema of one kind.",
-            "anyOf": [{"$ref": f"#/$defs/{kind}-file"} for kind in KINDS],
+            "anyOf": [{"$ref": f"#/$defs/{kind}-file"} for kind in CONTENT_KINDS],
             "$defs": shared["$defs"] | {f"{kind}-file": schema for kind, schema in kinds.items()},
         }
     )

@@ -97,9 +97,11 @@ class Deck:
         return self.step_slides.get(id(step))
 
 
-def plan_deck(pack: Pack, modules: list[Module], t: dict, source_ids: set[str] = frozenset()) -> Deck:
-    """Return the deck of a pack whose modules are already tailored to its audience."""
-    words = Words(t, source_ids)
+def plan_deck(
+    pack: Pack, modules: list[Module], t: dict, source_ids: set[str] = frozenset(), audience: str | None = None
+) -> Deck:
+    """Return the deck of a pack whose modules are already tailored to its audience (named as readers see it)."""
+    words = Words(t, source_ids, audience or pack.audience)
     taught = taught_minutes(pack, modules)
     budget = max(1, math.floor(MOST_PER_MINUTE * taught))
     head = [title_slide(pack, words), agenda_slide(pack, modules, words)]
@@ -132,8 +134,9 @@ def taught_minutes(pack: Pack, modules: list[Module]) -> int:
 class Words:
     """The theme's fixed words for slides, and text cleaned for notes."""
 
-    def __init__(self, t: dict, source_ids: set[str]):
+    def __init__(self, t: dict, source_ids: set[str], audience: str = ""):
         self.t = t
+        self.audience = audience  # the pack's audience, as readers see it
         self.deck = t["deck"]
         keys = "|".join(sorted(map(re.escape, source_ids), key=len, reverse=True))
         # "(nyt-ap-2023)" or "(nyt-ap-2023; schneier-2022)": citation keys are for authors, not for the class.
@@ -162,11 +165,11 @@ class Words:
 
 
 def title_slide(pack: Pack, words: Words) -> Slide:
-    notes = [
-        words.deck["notes_title"].format(minutes=pack.minutes, audience=words.t["audiences"][pack.audience]),
-        f"{pack.classification}. {pack.distribution}",
-    ]
-    label = f"{words.t['audiences'][pack.audience]} · {words.minutes(pack.minutes)}"
+    notes = [words.deck["notes_title"].format(minutes=pack.minutes, audience=words.audience)]
+    markings = [m.rstrip(".") for m in (pack.classification, pack.distribution) if m]
+    if markings:  # a pack may print none
+        notes.append(f"{words.deck['notes_marking']} {'. '.join(markings)}.")
+    label = f"{words.audience} · {words.minutes(pack.minutes)}"
     return Slide("title", pack.title, label=label, text=pack.subtitle or "", notes=tuple(notes))
 
 

@@ -7,12 +7,13 @@ author can act on, pinned to the line of the offending value.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import model
+from . import model, settings
 from .errors import Problem
 from .loader import UNREADABLE, Document, Loc, loc_text
 
@@ -32,7 +33,7 @@ def validate_record(doc: Document, cls: type[M], loc: Loc = ()) -> tuple[M | Non
     try:
         return cls.model_validate(data), []
     except ValidationError as exc:
-        return None, _problems(doc, loc, exc)
+        return None, _problems(doc, loc, exc, _field_names(cls.__module__))
 
 
 def validate_list(doc: Document, cls: type[M]) -> tuple[list[tuple[int, M]], list[Problem]]:
@@ -50,7 +51,7 @@ def validate_list(doc: Document, cls: type[M]) -> tuple[list[tuple[int, M]], lis
     return records, problems
 
 
-def _problems(doc: Document, base: Loc, exc: ValidationError) -> list[Problem]:
+def _problems(doc: Document, base: Loc, exc: ValidationError, names: frozenset[str]) -> list[Problem]:
     errors = [e for e in exc.errors(include_url=False) if e.get("input") is not UNREADABLE]
     found = [(_data_loc(doc.data, base, e["loc"]) + _tag_key(e), e) for e in errors]
     typos = _typos(found)
@@ -61,10 +62,10 @@ def _problems(doc: Document, base: Loc, exc: ValidationError) -> list[Problem]:
             continue  # the missing key is reported with its misspelling
         if loc in typos:
             what = f"unknown key '{loc[-1]}' (did you mean '{typos[loc][-1]}'?)"
-        elif error["type"] == "extra_forbidden" and loc[-1] in _all_field_names():
+        elif error["type"] == "extra_forbidden" and loc[-1] in names:
             what = _misplaced_key(str(loc[-1]), _at(doc.data, loc[:-1]))
         else:
-            what = describe(error)
+            what = describe(error, names)
         message = f"{_path_text(loc[len(base) :], base)}: {what}"
         if (loc, message) not in seen:
             seen.add((loc, message))
@@ -112,14 +113,14 @@ def _path_text(loc: Loc, base: Loc) -> str:
     return loc_text(base[-1:] + loc) or "(top level)"
 
 
-def describe(error: dict) -> str:
+def describe(error: dict, names: frozenset[str] | None = None) -> str:
     """Return a plain-language message for one pydantic error."""
     kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
     key = next((p for p in reversed(error["loc"]) if isinstance(p, str)), "")
     if kind == "missing":
         return "missing required key"
     if kind == "extra_forbidden":
-        return _unknown_key(str(key))
+        return _unknown_key(str(key), names or _field_names(model.__name__))
     if kind == "literal_error":
         return f"{value!r} is not one of {ctx['expected']}{_did_you_mean(value, ctx['expected'])}"
     if kind == "union_tag_invalid":
@@ -150,8 +151,8 @@ def _did_you_mean(value: Any, expected: str) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _unknown_key(key: str) -> str:
-    close = difflib.get_close_matches(key, sorted(_all_field_names()), n=1, cutoff=0.7)
+def _unknown_key(key: str, names: frozenset[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(names), n=1, cutoff=0.7)
     return f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
 
 
@@ -163,12 +164,15 @@ def _misplaced_key(key: str, record: Any) -> str:
     return f"unknown key '{key}': other records have it, this one does not"
 
 
-def _all_field_names() -> set[str]:
+@functools.cache
+def _field_names(module: str) -> frozenset[str]:
+    """Return the keys the records of one model module know: content (model.py) or emcon.yaml (settings.py)."""
     names: set[str] = set()
-    for value in vars(model).values():
-        if isinstance(value, type) and issubclass(value, model.Strict):
+    source = settings if module == settings.__name__ else model
+    for value in vars(source).values():
+        if isinstance(value, type) and issubclass(value, model.Strict) and value.__module__ == source.__name__:
             names.update(value.model_fields)
-    return names
+    return frozenset(names)
 
 
 def _pattern_message(value: Any, pattern: str) -> str:
@@ -178,6 +182,10 @@ def _pattern_message(value: Any, pattern: str) -> str:
         return f"{value!r} is not a web address: write it as https://... (or http://...)"
     if pattern == model.LETTER:
         return f"{value!r} is not a choice letter (a, b, c, ...)"
+    if pattern == settings.HEX_COLOUR:
+        return f"{value!r} is not a colour: write it in CSS hex, as #1f4e79 or #17a"
+    if pattern == model.LANGUAGE:
+        return f"{value!r} is not a language code: write it as en, uk or en-GB"
     return f"{value!r} does not match the expected form {pattern}"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from ..model import Pack
 from ..outputs import Links
 from ..project import Project
+from ..settings import pack_settings
 from ..theme import Theme
 from .analysis import Analysis
 from .report import write_private
@@ -18,10 +19,11 @@ def write_analysis(project: Project, pack: Pack, stats: Analysis, out: Path) -> 
 
     theme = Theme(project.root / "templates")
     t = theme.strings(pack.language)
+    settings = pack_settings(project.settings, pack, t, project.logo is not None)
 
     def page(mode: str) -> tuple[str, Links]:
         links = Links(mode, theme, project.content_dir)
-        html = theme.render("item-analysis.html", pack=pack, t=t, links=links, a=stats, target=mode)
+        html = theme.render("item-analysis.html", pack=pack, t=t, links=links, a=stats, target=mode, settings=settings)
         return html, links
 
     html, _ = page("inline")

@@ -11,6 +11,7 @@ from ..model import GlossaryTerm, Module, Pack, Source
 from ..outputs import Links, PdfJob
 from ..project import Project
 from ..quiz import Form, draw_forms
+from ..settings import PackSettings, pack_settings
 from ..slideplan import Deck, plan_deck
 from ..theme import Theme
 
@@ -70,6 +71,11 @@ class PackContext:
         return self.theme.strings(self.pack.language)
 
     @cached_property
+    def settings(self) -> PackSettings:
+        """Return what the pack prints from emcon.yaml: organisation, course, audience name, quiz-form fields."""
+        return pack_settings(self.project.settings, self.pack, self.strings, self.project.logo is not None)
+
+    @cached_property
     def forms(self) -> list[Form]:
         """Return the pack's quiz forms, drawn once for the handouts, the key and the instructor guide."""
         return draw_forms(self.pack, self.modules)
@@ -77,7 +83,9 @@ class PackContext:
     @cached_property
     def deck(self) -> Deck:
         """Return the pack's slide plan, from which the slides PDF, notes pages and PowerPoint deck are laid out."""
-        return plan_deck(self.pack, self.modules, self.strings, set(self.project.curriculum.sources))
+        return plan_deck(
+            self.pack, self.modules, self.strings, set(self.project.curriculum.sources), self.settings.audience
+        )
 
     @cached_property
     def slide_steps(self) -> list[tuple | None]:
@@ -100,7 +108,7 @@ class PackContext:
         return None
 
     def links(self, mode: str) -> Links:
-        return Links(mode, self.theme, self.project.content_dir)
+        return Links(mode, self.theme, self.project.content_dir, logo_file=self.project.logo)
 
     def html(self, template: str, links: Links, **more) -> str:
         """Render a template of this pack with the shared context."""
@@ -111,6 +119,7 @@ class PackContext:
             terms=self.terms,
             sources=self.sources,
             t=self.strings,
+            settings=self.settings,
             links=links,
             **more,
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,11 +33,42 @@ FIGURE_PX = 1200  # width of a rasterised SVG figure: sharp on a projector (the 
 def render(ctx: PackContext) -> list[Output]:
     """Return the PowerPoint deck."""
     fonts = ctx.theme.find("fonts/NotoSans-Regular.ttf").parent
-    data = deck_pptx(ctx.deck, ctx.pack, ctx.project.content_dir, fonts, ctx.strings)
+    issuer = [
+        ctx.settings.organisation,
+        f"{ctx.strings['course']} {ctx.settings.course}" if ctx.settings.course else "",
+    ]
+    masthead = Masthead(ctx.project.logo, tuple(line for line in issuer if line), ctx.settings.organisation)
+    data = deck_pptx(ctx.deck, ctx.pack, ctx.project.content_dir, fonts, ctx.strings, masthead)
     return [Output("slides-pptx", "slides.pptx", data=data)]
 
 
-def deck_pptx(deck: Deck, pack, content_dir: Path, fonts: Path, t: dict) -> bytes:
+@dataclass(frozen=True)
+class Masthead:
+    """Who issues the deck (emcon.yaml): shown at the top of the title slide, as in the PDF."""
+
+    logo: Path | None = None
+    lines: tuple[str, ...] = ()  # organisation, course number
+    alt: str = ""
+
+    def add(self, slide, y: float, fonts: Path) -> float:
+        """Add the logo and the issuer's lines at y; return the y below them."""
+        from pptx.util import Mm
+
+        if self.logo is None and not self.lines:
+            return y
+        x = LEFT_MM
+        if self.logo is not None:
+            png, (w, h) = picture(self.logo, fonts)
+            width = min(14 * w / h, 60)
+            pic = slide.shapes.add_picture(io.BytesIO(png), Mm(x), Mm(y), Mm(width), Mm(width * h / w))
+            pic._element.nvPicPr.cNvPr.set("descr", plain(self.alt or "Logo"))
+            x += width + 5
+        if self.lines:
+            text_box(slide, x, y + 1, LEFT_MM + BODY_MM - x, 12, list(self.lines), 16, bold=True)
+        return y + 17
+
+
+def deck_pptx(deck: Deck, pack, content_dir: Path, fonts: Path, t: dict, masthead: Masthead = Masthead()) -> bytes:
     """Return the bytes of the .pptx file for a planned deck."""
     from pptx import Presentation
     from pptx.util import Mm
@@ -48,7 +80,8 @@ def deck_pptx(deck: Deck, pack, content_dir: Path, fonts: Path, t: dict) -> byte
     for planned in deck.slides:
         slide = prs.slides.add_slide(layout)
         furniture(slide, pack.classification, footer, f"{planned.number} / {len(deck.slides)}")
-        lay_out(slide, planned, pack, content_dir, fonts, t)
+        top = masthead.add(slide, TOP_MM, fonts) - TOP_MM if planned.kind == "title" else 0
+        lay_out(slide, planned, pack, content_dir, fonts, t, top)
         slide.notes_slide.notes_text_frame.text = "\n".join(deck.notes(planned))
     stamp = datetime.datetime.combine(pack.date, datetime.time(12, 0))
     props = prs.core_properties
@@ -106,13 +139,15 @@ def furniture(slide, marking: str, footer: str, number: str) -> None:
     from pptx.enum.text import PP_ALIGN
     from pptx.util import Mm, Pt
 
-    text_box(slide, LEFT_MM, 6, BODY_MM, 7, [marking], 13, bold=True, align=PP_ALIGN.CENTER)
+    if marking:  # a pack may print none
+        text_box(slide, LEFT_MM, 6, BODY_MM, 7, [marking], 13, bold=True, align=PP_ALIGN.CENTER)
     rule = slide.shapes.add_connector(1, Mm(LEFT_MM), Mm(13.5), Mm(LEFT_MM + BODY_MM), Mm(13.5))
     rule.line.width = Pt(1)
     rule.line.color.rgb = _black()
     y = HEIGHT_MM - 11
     text_box(slide, LEFT_MM, y, 62, 7, [footer], 11)
-    text_box(slide, LEFT_MM + 62, y, BODY_MM - 124, 7, [marking], 13, bold=True, align=PP_ALIGN.CENTER)
+    if marking:
+        text_box(slide, LEFT_MM + 62, y, BODY_MM - 124, 7, [marking], 13, bold=True, align=PP_ALIGN.CENTER)
     text_box(slide, LEFT_MM + BODY_MM - 62, y, 62, 7, [number], 13, bold=True, align=PP_ALIGN.RIGHT)
 
 
@@ -154,11 +189,11 @@ def text_height(text: str, width: float, size: float, font: Path | None = None) 
     return lines * size * 1.22 * 25.4 / 72
 
 
-def lay_out(slide, s: Slide, pack, content_dir: Path, fonts: Path, t: dict) -> None:
-    """Add what one planned slide shows, top to bottom as in the PDF."""
+def lay_out(slide, s: Slide, pack, content_dir: Path, fonts: Path, t: dict, top: float = 0) -> None:
+    """Add what one planned slide shows, top to bottom as in the PDF, from `top` mm below the usual start."""
     from pptx.enum.text import PP_ALIGN
 
-    y = TOP_MM + 2
+    y = TOP_MM + 2 + top
     if s.label:
         text_box(slide, LEFT_MM, y, BODY_MM, 6, [s.label.upper()], 14, bold=True)
         y += 8
@@ -171,7 +206,7 @@ def lay_out(slide, s: Slide, pack, content_dir: Path, fonts: Path, t: dict) -> N
                 text_box(slide, LEFT_MM, y, BODY_MM, 14, [plain(s.text)], 28)
                 y += text_height(plain(s.text), BODY_MM, 28)
             version = f"{t['version']} {pack.version} · {pack.date.isoformat()}"
-            text_box(slide, LEFT_MM, y + 8, BODY_MM, 14, [pack.distribution, version], 14)
+            text_box(slide, LEFT_MM, y + 8, BODY_MM, 14, [line for line in (pack.distribution, version) if line], 14)
         else:
             list_box(slide, y, BODY_MM, lines, 22, dot)
     elif s.kind == "discussion":  # the question is the slide's title

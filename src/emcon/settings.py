@@ -1,0 +1,189 @@
+"""The project's settings: `emcon.yaml` at the curriculum's root.
+
+Everything that makes a curriculum its own and is not a lesson: who it is for
+(audiences), how its pages are marked, who issues it (organisation, course
+number, logo, colours), what a learner writes at the top of a quiz form, and the
+default page size and language of its packs. Like the content model, this
+module knows no files: the project loads emcon.yaml and validates it here.
+A project without emcon.yaml gets `Settings()`: neutral defaults, no markings,
+and any audience id it uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field, StringConstraints
+
+from .model import Id, Language, Line, MarkingLine, Pack, PageSize, Strict
+
+SETTINGS_FILE = "emcon.yaml"
+HEX_COLOUR = r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"
+Colour = Annotated[str, StringConstraints(pattern=HEX_COLOUR)]
+# Text a reader sees: one text for every language, or a text per language ({en: ..., uk: ...}).
+LocalText = Line | dict[Language, Line]
+LocalMarking = MarkingLine | dict[Language, MarkingLine]
+
+
+class Markings(Strict):
+    """The classification banner and the distribution statement a pack prints, unless it names its own."""
+
+    classification: LocalMarking = Field(
+        "",
+        description="the banner at the top and bottom of every page; empty: no banner",
+        examples=["OFFICIAL", {"en": "INTERNAL USE", "uk": "ДЛЯ СЛУЖБОВОГО КОРИСТУВАННЯ"}],
+    )
+    distribution: LocalMarking = Field(
+        "",
+        description="who may receive the material, printed on covers and title slides; empty: none",
+        examples=["Approved for public release."],
+    )
+
+
+def _none_is_empty(value: object) -> object:
+    # `markings: none` (or an empty `markings:`) prints no banner and no distribution statement.
+    if value is None or value == "none":
+        return {}
+    if isinstance(value, str):
+        raise ValueError(f"{value!r}: write `none` for no markings, or a mapping with classification and distribution")
+    return value
+
+
+class Colours(Strict):
+    """Colours of the printed and web documents, as CSS hex (#1f4e79 or #17a), set as the theme's CSS variables."""
+
+    accent: Colour | None = Field(
+        None,
+        description="rules under titles and the masthead, the marking's frame; absent: the theme's (black)",
+        examples=["#1f4e79"],
+    )
+    ink: Colour | None = Field(
+        None, description="body text; keep it dark for contrast. Absent: the theme's (black)", examples=["#111111"]
+    )
+
+
+class Settings(Strict):
+    """emcon.yaml: a curriculum's audiences, markings, branding and defaults (all optional)."""
+
+    audiences: dict[Id, LocalText] = Field(
+        {},
+        description=(
+            "the audiences packs and modules are written for: id and display name (per language). "
+            "Absent: any id is accepted and shown as written"
+        ),
+        examples=[{"staff": "Staff", "contractor": {"en": "Contractors", "uk": "Підрядники"}}],
+    )
+    markings: Annotated[Markings, BeforeValidator(_none_is_empty, json_schema_input_type=Markings | str)] = Field(
+        Markings(),
+        description="default classification banner and distribution statement of every pack; `none`: no markings",
+        examples=["none", {"classification": "OFFICIAL", "distribution": "Internal use only."}],
+    )
+    organisation: LocalText | None = Field(
+        None,
+        description="the issuing organisation, printed on covers and title slides",
+        examples=["Northwind Training Centre", {"en": "Civil Defence School", "uk": "Школа цивільного захисту"}],
+    )
+    course: Line | None = Field(
+        None, description="the course number, printed on covers and title slides", examples=["OPS-104"]
+    )
+    logo: Line | None = Field(
+        None,
+        description="an SVG or PNG file inside the project (path from the folder of emcon.yaml), shown on covers",
+        examples=["content/figures/logo.svg"],
+    )
+    colours: Colours = Field(Colours(), description="colours of the documents")
+    quiz_fields: dict[Id, LocalText] = Field(
+        {},
+        description=(
+            "what a learner writes at the top of a quiz form: id and label (per language), in order. "
+            "A pack's quiz.fields picks some by id. Absent: name and date"
+        ),
+        examples=[{"name": "Name", "team": {"en": "Team", "uk": "Команда"}, "date": "Date"}],
+    )
+    page_size: PageSize = Field("A4", description="page size of packs that do not name one")
+    language: Language = Field("en", description="language of packs that do not name one", examples=["en", "uk"])
+
+    def text(self, value: str | dict[str, str] | None, language: str) -> str:
+        """Return the text of value in language: its own, else its base language's, else English, else the first."""
+        return local_text(value, language)
+
+    def audience_name(self, ident: str, language: str, words: dict | None = None) -> str:
+        """Return how readers see an audience: its declared name, the theme's word for it, or the id as written."""
+        if ident in self.audiences:
+            return local_text(self.audiences[ident], language)
+        named = (words or {}).get("audiences")  # a project's strings file may still name its audiences
+        if isinstance(named, dict) and isinstance(named.get(ident), str):
+            return named[ident]
+        return ident
+
+    def field_label(self, ident: str, language: str, words: dict | None = None) -> str:
+        """Return the label of a quiz-form field: declared, else the theme's word, else the id capitalised."""
+        if ident in self.quiz_fields:
+            return local_text(self.quiz_fields[ident], language)
+        named = ((words or {}).get("quiz") or {}).get("fields") or {}
+        if isinstance(named.get(ident), str):
+            return named[ident]
+        return ident.replace("-", " ").capitalize()
+
+    def default_fields(self) -> list[str]:
+        """Return the ids of the fields a quiz form prints when its pack names none."""
+        return list(self.quiz_fields) or list(NEUTRAL_FIELDS)
+
+    def apply(self, pack: Pack) -> Pack:
+        """Return the pack with every setting it leaves out taken from these settings."""
+        language = pack.language or self.language
+        quiz = (
+            pack.quiz
+            if pack.quiz.fields is not None
+            else pack.quiz.model_copy(update={"fields": self.default_fields()})
+        )
+        marks = {
+            key: local_text(getattr(self.markings, key), language) if getattr(pack, key) is None else getattr(pack, key)
+            for key in ("classification", "distribution")
+        }
+        return pack.model_copy(
+            update={"language": language, "page_size": pack.page_size or self.page_size, "quiz": quiz} | marks
+        )
+
+
+NEUTRAL_FIELDS = ("name", "date")  # the theme's strings name them in every language
+
+
+def local_text(value: str | dict[str, str] | None, language: str) -> str:
+    """Return the text of a string-or-per-language value in language ("" for None)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    for key in (language, language.split("-")[0], "en"):
+        if key in value:
+            return value[key]
+    return next(iter(value.values()), "")
+
+
+@dataclass(frozen=True)
+class PackSettings:
+    """The settings as one pack's templates print them: texts in the pack's language."""
+
+    organisation: str
+    course: str
+    audience: str  # the display name of the pack's audience
+    fields: tuple[tuple[str, str], ...]  # (id, label) of each quiz-form field
+    style: str  # CSS custom properties for the root element: --accent, --ink
+    has_logo: bool
+
+
+def pack_settings(settings: Settings, pack: Pack, words: dict, has_logo: bool) -> PackSettings:
+    """Return what a pack's documents print from the settings."""
+    language = pack.language or settings.language
+    fields = tuple((f, settings.field_label(f, language, words)) for f in pack.quiz.fields or settings.default_fields())
+    colours = settings.colours
+    return PackSettings(
+        organisation=local_text(settings.organisation, language),
+        course=settings.course or "",
+        audience=settings.audience_name(pack.audience, language, words),
+        fields=fields,
+        style=" ".join(f"--{name}: {value};" for name, value in colours.model_dump(exclude_none=True).items()),
+        has_logo=has_logo,
+    )

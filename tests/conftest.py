@@ -192,6 +192,7 @@ def letter_build(tmp_path_factory):
     """Build the default curriculum with every pack at US Letter, once per session; return the build folder."""
     project = tmp_path_factory.mktemp("letter") / "project"
     shutil.copytree(REPO / "content", project / "content")
+    shutil.copy(REPO / "emcon.yaml", project / "emcon.yaml")  # its audiences and markings
     for pack in (project / "content" / "packs").glob("*.yaml"):
         lines = [line for line in pack.read_text(encoding="utf-8").splitlines() if not line.startswith("page_size:")]
         pack.write_text("\n".join([*lines, "page_size: Letter", ""]), encoding="utf-8")

@@ -41,6 +41,7 @@ def letter_build(tmp_path_factory, run):
     """The default curriculum with soldier-basic on US Letter: its answer sheets only."""
     root = tmp_path_factory.mktemp("letter") / "project"
     shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "emcon.yaml", root / "emcon.yaml")  # its audiences and markings
     pack = root / "content" / "packs" / "soldier-basic.yaml"
     pack.write_text(pack.read_text().replace("page_size: A4", "page_size: Letter"))
     args = ("build", "--project", root, "--out", root / "build", "--only", "answer-sheet-pdf", "soldier-basic")

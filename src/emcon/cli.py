@@ -80,7 +80,8 @@ def load_or_fail(project_dir: Path, strict: bool = False, sources: Path | None =
     show_default=True,
     help="json: one document with every problem, for editors and CI.",
 )
-def check(project_dir: Path, strict: bool, sources_dir: Path | None, output_format: str) -> None:
+@click.option("--verbose", "-v", is_flag=True, help="Also show the settings in effect (emcon.yaml, or the defaults).")
+def check(project_dir: Path, strict: bool, sources_dir: Path | None, output_format: str, verbose: bool) -> None:
     """Validate all content; print every problem as path:line: message."""
     if output_format == "json":
         from .project import load_project
@@ -93,6 +94,11 @@ def check(project_dir: Path, strict: bool, sources_dir: Path | None, output_form
     project, problems = load_or_fail(project_dir, strict, sources_dir)
     for line in problem_lines(problems):
         click.echo(line)
+    if verbose:
+        from .settings import settings_lines
+
+        source = project.settings_doc.path if project.settings_doc else None
+        click.echo("\n".join(settings_lines(project.settings, source)))
     if sources_dir is None:
         click.echo("note: quotes were not checked against their sources (pass --sources DIR)")
     cur = project.curriculum

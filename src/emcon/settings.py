@@ -187,3 +187,34 @@ def pack_settings(settings: Settings, pack: Pack, words: dict, has_logo: bool) -
         style=" ".join(f"--{name}: {value};" for name, value in colours.model_dump(exclude_none=True).items()),
         has_logo=has_logo,
     )
+
+
+def settings_lines(settings: Settings, source: str | None) -> list[str]:
+    """Return the settings in effect as `emcon check --verbose` prints them, defaults included."""
+    none = "none"
+    audiences = ", ".join(f"{k} ({_shown(v)})" for k, v in settings.audiences.items())
+    fields = ", ".join(f"{k} ({_shown(v)})" for k, v in settings.quiz_fields.items())
+    marks = settings.markings
+    colours = ", ".join(f"{k} {v or '(the theme’s)'}" for k, v in settings.colours.model_dump().items())
+    return [
+        f"settings: {source}" if source else f"settings: defaults (no {SETTINGS_FILE})",
+        f"  audiences: {audiences or 'any id, shown as written (none declared)'}",
+        f"  markings: classification {_shown(marks.classification) or none}; "
+        f"distribution {_shown(marks.distribution) or none}",
+        f"  organisation: {_shown(settings.organisation) or none}",
+        f"  course: {settings.course or none}",
+        f"  logo: {settings.logo or none}",
+        f"  colours: {colours}",
+        f"  quiz_fields: {fields or 'name, date (the theme’s words)'}",
+        f"  page_size: {settings.page_size}",
+        f"  language: {settings.language}",
+    ]
+
+
+def _shown(value: str | dict[str, str] | None) -> str:
+    """Return a string-or-per-language value as 'text' or en 'text', uk 'text'."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        return repr(value)
+    return ", ".join(f"{lang} {text!r}" for lang, text in value.items())

@@ -139,11 +139,11 @@ def furniture(slide, marking: str, footer: str, number: str) -> None:
     from pptx.enum.text import PP_ALIGN
     from pptx.util import Mm, Pt
 
-    if marking:  # a pack may print none
+    if marking:  # a pack may print none, and then no rule under it either
         text_box(slide, LEFT_MM, 6, BODY_MM, 7, [marking], 13, bold=True, align=PP_ALIGN.CENTER)
-    rule = slide.shapes.add_connector(1, Mm(LEFT_MM), Mm(13.5), Mm(LEFT_MM + BODY_MM), Mm(13.5))
-    rule.line.width = Pt(1)
-    rule.line.color.rgb = _black()
+        rule = slide.shapes.add_connector(1, Mm(LEFT_MM), Mm(13.5), Mm(LEFT_MM + BODY_MM), Mm(13.5))
+        rule.line.width = Pt(1)
+        rule.line.color.rgb = _black()
     y = HEIGHT_MM - 11
     text_box(slide, LEFT_MM, y, 62, 7, [footer], 11)
     if marking:

@@ -251,3 +251,14 @@ def test_texts_are_chosen_in_the_packs_language():
         "Рівер-сайд",
         (("name", "Ім'я"), ("team", "Team")),
     )
+
+
+def test_a_text_missing_in_a_packs_language_is_a_warning_at_its_line(make_project, run):
+    settings = "audiences:\n  soldier: {en: Trainees}\norganisation: {en: Riverside, uk: Рівер-сайд}\n"
+    pack = "id: basic\ntitle: Basic pack\naudience: soldier\nminutes: 6\ndate: 2026-01-02\nmodules: [alpha]\n"
+    pack += "language: uk\nquiz: {questions: 2, forms: 2, seed: 7, minutes: 1}\n"
+    root = make_project({"emcon.yaml": settings, "content/packs/basic.yaml": pack})
+    result = run("check", "--project", root)
+    expected = f"{root / 'emcon.yaml'}:2: warning: audiences.soldier: no 'uk' text for pack 'basic'; its English is printed"
+    assert expected in result.output.splitlines()
+    assert "organisation" not in result.output

@@ -1,3 +1,3 @@
-"""emcon: emissions-discipline lessons from YAML into classroom material."""
+"""emcon: lessons written in YAML into classroom material."""
 
 __version__ = "0.1.0"

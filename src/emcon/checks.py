@@ -16,6 +16,7 @@ from .errors import Problem
 from .lint import lint_project
 from .loader import Refused, confined, loc_text, not_utf8
 from .model import ChoiceItem, Matching, Module, MultipleResponse, Ordering, letters, pack_timing
+from .settings import local_text
 
 if TYPE_CHECKING:
     from .project import Project
@@ -28,6 +29,7 @@ def check_project(project: Project, sources_dir: Path | None = None) -> list[Pro
         check_reserved_ids,
         check_references,
         check_audiences,
+        check_settings_languages,
         check_quiz_items,
         check_timings,
         check_assessment,
@@ -101,6 +103,30 @@ def check_audiences(project: Project) -> Iterator[Problem]:
         for loc, ident in _audience_ids(module.model_dump(), ()):
             if ident not in settings.audiences:
                 yield project.problem("module", module.id, loc, f"{loc_text(loc)}: " + _undeclared(ident, declared))
+
+
+def check_settings_languages(project: Project) -> Iterator[Problem]:
+    """Warn where emcon.yaml gives a text by language but not in the language of a pack that prints it."""
+    doc, settings = project.settings_doc, project.settings
+    if doc is None:
+        return
+    warned: set[tuple] = set()
+    for pack in sorted(project.curriculum.packs.values(), key=lambda p: p.id):
+        shown = [(("audiences", pack.audience), settings.audiences.get(pack.audience))]
+        shown += [(("organisation",), settings.organisation)]
+        marks = [(key, getattr(settings.markings, key)) for key in ("classification", "distribution")]
+        # a pack's own marking is its own business; only the ones it takes from emcon.yaml count
+        shown += [(("markings", k), v) for k, v in marks if getattr(pack, k) == local_text(v, pack.language)]
+        shown += [(("quiz_fields", f), settings.quiz_fields.get(f)) for f in pack.quiz.fields or []]
+        for loc, value in shown:
+            if isinstance(value, dict) and not {pack.language, pack.language.split("-")[0]} & value.keys():
+                if (loc, pack.language) not in warned:
+                    warned.add((loc, pack.language))
+                    fallback = "English" if "en" in value else f"'{next(iter(value))}' text"
+                    message = (
+                        f"{loc_text(loc)}: no '{pack.language}' text for pack '{pack.id}'; its {fallback} is printed"
+                    )
+                    yield doc.problem(loc, message, "warning")
 
 
 def _undeclared(ident: str, declared: str, key: str = "audiences") -> str:

@@ -50,7 +50,7 @@ project_option = click.option(
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="emcon")
 def main() -> None:
-    """Turn emissions-discipline lessons (YAML) into classroom material."""
+    """Turn lessons written in YAML into classroom material: briefings, guides, slides, cards, quizzes."""
 
 
 def load_or_fail(project_dir: Path, strict: bool = False, sources: Path | None = None) -> tuple[Project, list[Problem]]:

@@ -176,11 +176,11 @@ def serve(root: Path, port: int, html_kinds: set[str]) -> None:
 
 
 class InputFilter(watchfiles.DefaultFilter):
-    """Let through changes under content/ and templates/, but not editors' swap files."""
+    """Let through changes under content/ and templates/ and to emcon.yaml, but not editors' swap files."""
 
     def __init__(self, root: Path):
         super().__init__()
-        self.folders = [root / "content", root / "templates"]
+        self.folders = [root / "content", root / "templates", root / "emcon.yaml"]
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
         return super().__call__(change, path) and any(Path(path).is_relative_to(f) for f in self.folders)

@@ -1,7 +1,7 @@
 """The pocket card: the pack's rules on a wallet-size card that prints, cuts and folds.
 
 A side of the card is about 85 x 55 mm, so it cannot hold every rule of a pack
-(soldier-basic's modules have 47). A pack names its card's lines in `card:`;
+(a default pack's modules have 47). A pack names its card's lines in `card:`;
 a list it leaves out is picked from the modules: round-robin across the
 modules, first rules first (authors put the most important first), repeats
 and lines too long for the card skipped, at most three a list.

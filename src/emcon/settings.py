@@ -12,13 +12,14 @@ and any audience id it uses.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import BeforeValidator, Field, StringConstraints
 
 from .model import Id, Language, Line, MarkingLine, Pack, PageSize, Strict
 
 SETTINGS_FILE = "emcon.yaml"
+M = TypeVar("M", bound=Strict)
 HEX_COLOUR = r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"
 Colour = Annotated[str, StringConstraints(pattern=HEX_COLOUR)]
 # Text a reader sees: one text for every language, or a text per language ({en: ..., uk: ...}).
@@ -133,18 +134,26 @@ class Settings(Strict):
     def apply(self, pack: Pack) -> Pack:
         """Return the pack with every setting it leaves out taken from these settings."""
         language = pack.language or self.language
-        quiz = (
-            pack.quiz
-            if pack.quiz.fields is not None
-            else pack.quiz.model_copy(update={"fields": self.default_fields()})
-        )
-        marks = {
-            key: local_text(getattr(self.markings, key), language) if getattr(pack, key) is None else getattr(pack, key)
-            for key in ("classification", "distribution")
+        fields = {} if pack.quiz.fields is not None else {"fields": self.default_fields()}
+        filled = {
+            "language": language,
+            "page_size": pack.page_size or self.page_size,
+            "classification": local_text(self.markings.classification, language),
+            "distribution": local_text(self.markings.distribution, language),
         }
-        return pack.model_copy(
-            update={"language": language, "page_size": pack.page_size or self.page_size, "quiz": quiz} | marks
-        )
+        filled = {key: value for key, value in filled.items() if getattr(pack, key) is None}
+        return _filled(pack, filled | {"quiz": _filled(pack.quiz, fields)})
+
+
+def _filled(record: M, values: dict) -> M:
+    """Return a copy of record with values filled in that still count as unset.
+
+    What the author wrote stays apart from what the settings fill in (`model_fields_set`):
+    the translation stage extracts only the former.
+    """
+    copy = record.model_copy(update=values)
+    object.__setattr__(copy, "__pydantic_fields_set__", set(record.model_fields_set))
+    return copy
 
 
 NEUTRAL_FIELDS = ("name", "date")  # the theme's strings name them in every language

@@ -11,7 +11,7 @@ import pydantic
 import pytest
 import yaml
 
-from conftest import MODULE
+from conftest import MODULE, PACK, REPO
 from emcon.model import Module
 from emcon.schema import KINDS, combined_schema, schema_for
 
@@ -165,3 +165,52 @@ def test_every_quiz_type_of_the_docs_is_valid():
     ]
     assert list(validator.iter_errors(dict(BASE, quiz=items))) == []
     Module.model_validate(dict(BASE, quiz=items))
+
+
+# ---------------------------------------------------------------- emcon.yaml and keys
+
+
+SETTINGS_MISTAKES = {
+    "audience-id-with-a-space": (
+        {"audiences": {"deployed personnel": "Deployed personnel"}},
+        [("$.audiences", "'deployed personnel' does not match '^[a-z0-9][a-z0-9-]*$'")],
+    ),
+    "colour-by-name": (
+        {"colours": {"accent": "blue"}},
+        [("$.colours.accent", "'blue' does not match '^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$'")],
+    ),
+    "course-as-number": ({"course": 104}, [("$.course", "104 is not of type 'string', 'null'")]),
+    "page-size-unknown": ({"page_size": "A5"}, [("$.page_size", "'A5' is not one of ['A4', 'Letter']")]),
+}
+
+
+@pytest.mark.parametrize("name", SETTINGS_MISTAKES)
+def test_a_settings_mistake_gets_a_plain_message(name):
+    data, expected = SETTINGS_MISTAKES[name]
+    validator = jsonschema.Draft202012Validator(schema_for("settings"))
+    assert sorted((e.json_path, e.message) for e in validator.iter_errors(data)) == expected
+
+
+def test_the_default_and_the_fixture_settings_are_valid():
+    validator = jsonschema.Draft202012Validator(schema_for("settings"))
+    for path in (REPO / "emcon.yaml", REPO / "tests/fixtures/other-subject/emcon.yaml"):
+        assert list(validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8")))) == [], path
+
+
+def test_an_optional_value_keeps_its_own_message():
+    # `X | None` is one schema whose type may be null, not anyOf ("not valid under any of the given schemas")
+    validator = jsonschema.Draft202012Validator(schema_for("pack"))
+    pack = yaml.safe_load(PACK) | {"date": "2026-01-02", "subtitle": "", "page_size": "A5"}
+    assert sorted(e.message for e in validator.iter_errors(pack)) == [
+        "'' should be non-empty",
+        "'A5' is not one of ['A4', 'Letter', None]",
+    ]
+
+
+def test_editors_get_words_not_a_regular_expression():
+    module = SCHEMAS["module"]
+    assert module["properties"]["id"]["patternErrorMessage"] == (
+        "an id: lowercase letters, digits and hyphens, e.g. every-button-emits"
+    )
+    patterns = [node for _, node in walk(module) if "pattern" in node]
+    assert patterns and all({"patternErrorMessage", "errorMessage"} & node.keys() for node in patterns)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MODULE, line_of, needs
+from conftest import MODULE, REPO, line_of, needs
 from emcon.schema import schema_text
 
 SERVER = Path(__file__).parent / "yamlls" / "node_modules" / "yaml-language-server" / "bin" / "yaml-language-server"
@@ -126,10 +126,11 @@ class LanguageServer:
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory) -> Path:
-    """Return a folder with the module schema in .emcon/schema/, as `emcon new` leaves it."""
+    """Return a folder with the module and settings schemas in .emcon/schema/, as `emcon new` leaves them."""
     root = tmp_path_factory.mktemp("workspace")
     (root / ".emcon/schema").mkdir(parents=True)
-    (root / ".emcon/schema/module.json").write_text(schema_text("module"), encoding="utf-8")
+    for kind in ("module", "settings"):
+        (root / f".emcon/schema/{kind}.json").write_text(schema_text(kind), encoding="utf-8")
     (root / "content/modules").mkdir(parents=True)
     return root
 
@@ -148,8 +149,11 @@ def yamlls(workspace):
         {"processId": None, "rootUri": workspace.as_uri(), "capabilities": {}, "workspaceFolders": None},
     )
     server.notify("initialized", {})
-    schema = (workspace / ".emcon/schema/module.json").as_uri()
-    settings = {"validate": True, "schemaStore": {"enable": False}, "schemas": {schema: "content/modules/*.yaml"}}
+    schemas = {
+        (workspace / ".emcon/schema/module.json").as_uri(): "content/modules/*.yaml",
+        (workspace / ".emcon/schema/settings.json").as_uri(): "emcon*.yaml",
+    }
+    settings = {"validate": True, "schemaStore": {"enable": False}, "schemas": schemas}
     server.configure("yaml", settings)
     wait_for_schema(server, workspace / "content/modules/probe.yaml")
     yield server
@@ -271,3 +275,26 @@ def test_completion_offers_the_keys_of_the_items_type(yamlls, workspace):
     labels = {item["label"] for item in completion["items"]}
     assert {"answer", "explanation", "points"} <= labels  # the single-choice item's keys not yet written
     assert not labels & {"pairs", "sequence"}  # never another type's
+
+
+def test_the_default_settings_have_no_diagnostics(yamlls, workspace):
+    text = (REPO / "emcon.yaml").read_text(encoding="utf-8")
+    assert yamlls.diagnostics(workspace / "emcon.yaml", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        (
+            "audiences:\n  deployed personnel: Deployed personnel\n",
+            "  deployed",
+            "an id: lowercase letters, digits and hyphens, e.g. every-button-emits",
+        ),
+        # the server names the mapping only, not `none`; emcon check says both
+        ("markings: no\n", "markings", 'Incorrect type. Expected "Markings | null".'),
+        ("colours: {accent: blue}\n", "colours", "a colour in CSS hex: #1f4e79 or #17a"),
+    ],
+    ids=["audience-id-with-a-space", "markings-bare-no", "colour-by-name"],
+)
+def test_a_settings_mistake_is_marked_at_its_line(yamlls, workspace, text, where, message):
+    assert yamlls.diagnostics(workspace / "emcon.yaml", text) == [(line_of(text, where), message)]

@@ -8,8 +8,8 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import TypeAdapter
 
-from .model import GlossaryTerm, Module, Pack, Source
-from .settings import Settings
+from .model import ID_PATTERN, LANGUAGE, LETTER, SHOW_REF, WEB_ADDRESS, GlossaryTerm, Module, Pack, Source
+from .settings import HEX_COLOUR, Settings
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = ".emcon/schema"  # inside a project, so editors find the schema offline
@@ -22,13 +22,24 @@ KINDS = {
     "glossary": (list[GlossaryTerm], "The glossary of an emcon curriculum (content/glossary.yaml)."),
     "settings": (Settings, "The settings of an emcon curriculum (emcon.yaml, beside content/)."),
 }
+# What a value that misses a pattern should look like: editors show this instead of the regular expression.
+PATTERN_MESSAGES = {
+    ID_PATTERN: "an id: lowercase letters, digits and hyphens, e.g. every-button-emits",
+    LETTER: "a choice letter: a, b, c, ...",
+    WEB_ADDRESS: "a web address: https://... (or http://...)",
+    LANGUAGE: "a language code: en, uk, en-GB, ...",
+    HEX_COLOUR: "a colour in CSS hex: #1f4e79 or #17a",
+    SHOW_REF: "a part of the module: sections[0], case_studies[1], quotes[0], discussion[0], exercises[0], "
+    "rules, key_points or objectives",
+}
+VALUES = ("default", "examples", "const", "enum")  # keywords whose values are data, not schemas
 CONTENT_KINDS = ("module", "pack", "sources", "glossary")  # the files under content/
 
 
 def schema_for(kind: str) -> dict:
     """Return the JSON Schema of one kind of content file."""
     cls, description = KINDS[kind]
-    schema = plain_unions(TypeAdapter(cls).json_schema())
+    schema = plain_schema(TypeAdapter(cls).json_schema())
     return {"$schema": DIALECT} | schema | {"title": f"emcon {kind}", "description": description}
 
 
@@ -37,7 +48,7 @@ def combined_schema() -> dict:
     adapters = [(kind, "validation", TypeAdapter(KINDS[kind][0])) for kind in CONTENT_KINDS]
     refs, shared = TypeAdapter.json_schemas(adapters, ref_template="#/$defs/{model}")
     kinds = {kind: refs[(kind, "validation")] | {"description": KINDS[kind][1]} for kind in CONTENT_KINDS}
-    return plain_unions(
+    return plain_schema(
         {
             "$schema": DIALECT,
             "title": "emcon content file",
@@ -48,12 +59,15 @@ def combined_schema() -> dict:
     )
 
 
-def plain_unions(schema: dict) -> dict:
-    """Return the schema with each tagged union (oneOf + OpenAPI discriminator) as if/then on its tag.
+def plain_schema(schema: dict) -> dict:
+    """Return pydantic's schema with what plain validators (editors among them) skip written out plainly.
 
-    Plain JSON Schema validators, editors among them, ignore `discriminator`: a oneOf makes them report
-    any mistake in a quiz item as "not valid under any of the given schemas". With if/then on `type`
-    only the item's own kind applies, so the message names the key that kind misses or does not know.
+    Each tagged union (oneOf + OpenAPI discriminator) becomes if/then on its tag: validators ignore
+    `discriminator`, and a oneOf makes them report any mistake in a quiz item as "not valid under any of
+    the given schemas"; with if/then only the item's own type applies, so the message names the key that
+    type misses or does not know. A mapping whose keys are ids or languages gets the pattern in its
+    `propertyNames`: `patternProperties` alone lets any other key through. An optional value (anyOf a
+    type and null) becomes one schema whose type may be null, so a wrong value gets that type's message.
     """
     defs = schema.get("$defs", {})
 
@@ -62,12 +76,43 @@ def plain_unions(schema: dict) -> dict:
             return [rewrite(value) for value in node]
         if not isinstance(node, dict):
             return node
-        node = {key: rewrite(value) for key, value in node.items()}
+        node = {key: value if key in VALUES else rewrite(value) for key, value in node.items()}
         if "discriminator" in node and "oneOf" in node:
             return _if_then(node, defs)
-        return node
+        if len(node.get("patternProperties", ())) == 1 and "properties" not in node:
+            (pattern,) = node["patternProperties"]
+            node["propertyNames"] = _explained(node.get("propertyNames", {}) | {"pattern": pattern})
+        if _is_nullable(node):
+            return _nullable(node)
+        return _explained(node)
 
     return rewrite(schema)
+
+
+def _explained(node: dict) -> dict:
+    """Return node with the editors' message for its pattern, if it has one of ours."""
+    if node.get("pattern") in PATTERN_MESSAGES and not {"patternErrorMessage", "errorMessage"} & node.keys():
+        return node | {"patternErrorMessage": PATTERN_MESSAGES[node["pattern"]]}
+    return node
+
+
+def _is_nullable(node: dict) -> bool:
+    """Tell whether node is pydantic's `X | None` for a plain type X (one that names its type, no $ref)."""
+    choices = node.get("anyOf", [])
+    others = [choice for choice in choices if choice != {"type": "null"}]
+    return len(choices) == 2 and len(others) == 1 and isinstance(others[0].get("type"), str)
+
+
+def _nullable(node: dict) -> dict:
+    """Return `anyOf: [X, null]` as X whose type (and enum, if it has one) also allows null."""
+    (other,) = [choice for choice in node["anyOf"] if choice != {"type": "null"}]
+    rest = {key: value for key, value in node.items() if key != "anyOf"}
+    merged = rest | other | {"type": [other["type"], "null"]}
+    if "const" in merged:
+        merged["enum"] = [merged.pop("const")]
+    if "enum" in merged:
+        merged["enum"] = [*merged["enum"], None]
+    return merged
 
 
 def _if_then(union: dict, defs: dict) -> dict:

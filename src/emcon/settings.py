@@ -12,7 +12,7 @@ and any audience id it uses.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BeforeValidator, Field, StringConstraints
 
@@ -40,6 +40,10 @@ class Markings(Strict):
         description="who may receive the material, printed on covers and title slides; empty: none",
         examples=["Approved for public release."],
     )
+
+
+# What an author may write: the mapping, `none`, or nothing (`markings:`); the schema offers the same.
+MarkingsLike = Markings | Literal["none"] | None
 
 
 def _none_is_empty(value: object) -> object:
@@ -75,7 +79,7 @@ class Settings(Strict):
         ),
         examples=[{"staff": "Staff", "contractor": {"en": "Contractors", "uk": "Підрядники"}}],
     )
-    markings: Annotated[Markings, BeforeValidator(_none_is_empty, json_schema_input_type=Markings | str)] = Field(
+    markings: Annotated[Markings, BeforeValidator(_none_is_empty, json_schema_input_type=MarkingsLike)] = Field(
         Markings(),
         description="default classification banner and distribution statement of every pack; `none`: no markings",
         examples=["none", {"classification": "OFFICIAL", "distribution": "Internal use only."}],

@@ -84,6 +84,8 @@ def plain_schema(schema: dict) -> dict:
             node["propertyNames"] = _explained(node.get("propertyNames", {}) | {"pattern": pattern})
         if _is_nullable(node):
             return _nullable(node)
+        if "translates" in node.get("properties", {}) and "required" in node:
+            return _translating(node)
         return _explained(node)
 
     return rewrite(schema)
@@ -94,6 +96,21 @@ def _explained(node: dict) -> dict:
     if node.get("pattern") in PATTERN_MESSAGES and not {"patternErrorMessage", "errorMessage"} & node.keys():
         return node | {"patternErrorMessage": PATTERN_MESSAGES[node["pattern"]]}
     return node
+
+
+def _translating(pack: dict) -> dict:
+    """Return a pack's schema in which a pack that names `translates` needs only its id and language.
+
+    Such a pack inherits every other key of the pack it translates (project.py), so requiring them
+    here would mark a valid file; with `translates` absent, the pack's own keys are required as before.
+    """
+    required = pack["required"]
+    rest = {key: value for key, value in pack.items() if key != "required"}
+    return rest | {
+        "if": {"required": ["translates"]},
+        "then": {"required": ["id", "language"]},
+        "else": {"required": required},
+    }
 
 
 def _is_nullable(node: dict) -> bool:

@@ -6,12 +6,15 @@ the editor's own YAML language server.
 
 from __future__ import annotations
 
+import json
+
 import jsonschema
 import pydantic
 import pytest
 import yaml
 
 from conftest import MODULE, PACK, REPO
+from emcon.loader import parse_document
 from emcon.model import Module, Pack
 from emcon.schema import KINDS, combined_schema, schema_for
 
@@ -224,3 +227,31 @@ def test_a_translating_pack_needs_only_its_id_and_language():
         "'language' is a required property"
     ]
     assert "'title' is a required property" in [e.message for e in validator.iter_errors({"id": "basic"})]
+
+
+def files_of(project):
+    """Yield (file, kind) for every file of a project that a schema describes."""
+    content = project / "content"
+    yield from ((path, "module") for path in sorted(content.glob("modules/*.yaml")))
+    yield from ((path, "pack") for path in sorted(content.glob("packs/*.yaml")))
+    yield from ((content / name, name.removesuffix(".yaml")) for name in ("sources.yaml", "glossary.yaml"))
+    if (project / "emcon.yaml").is_file():
+        yield project / "emcon.yaml", "settings"
+
+
+@pytest.mark.parametrize(
+    "project",
+    [REPO, REPO / "tests/fixtures/other-subject", REPO / "tests/bad/_base", REPO / "src/emcon/skeletons/init"],
+    ids=["default", "other-subject", "bad-base", "init"],
+)
+def test_every_file_of_a_valid_project_is_valid(project):
+    files = list(files_of(project))
+    assert len(files) >= 4
+    for path, kind in files:
+        document, problems = parse_document(path.read_text(encoding="utf-8"), path.name)  # as check reads it
+        assert problems == [], path
+        data = json.loads(json.dumps(document.data, default=str))
+        errors = [
+            f"{e.json_path}: {e.message}" for e in jsonschema.Draft202012Validator(SCHEMAS[kind]).iter_errors(data)
+        ]
+        assert errors == [], path

@@ -260,6 +260,8 @@ def test_a_text_missing_in_a_packs_language_is_a_warning_at_its_line(make_projec
     pack += "language: uk\nquiz: {questions: 2, forms: 2, seed: 7, minutes: 1}\n"
     root = make_project({"emcon.yaml": settings, "content/packs/basic.yaml": pack})
     result = run("check", "--project", root)
-    expected = f"{root / 'emcon.yaml'}:2: warning: audiences.soldier: no 'uk' text for pack 'basic'; its English is printed"
+    expected = (
+        f"{root / 'emcon.yaml'}:2: warning: audiences.soldier: no 'uk' text for pack 'basic'; its English is printed"
+    )
     assert expected in result.output.splitlines()
     assert "organisation" not in result.output

@@ -34,20 +34,32 @@ class Entry:
     form: str | None
     path: str
     pages: int | None
-    size: str
+    size: int | None  # bytes; None if the file cannot be read
 
 
 def index_html(theme: Theme, root: Path, packs: dict[str, Pack], settings: Settings | None = None) -> str:
     """Return build/index.html for the staged build in root."""
     settings = settings or Settings()
-    t = theme.strings("en")
     listed = []
     for pack_dir in sorted((p for p in root.iterdir() if p.is_dir()), key=lambda d: _order(d.name, packs)):
         entries = [_entry(e, pack_dir) for e in read_manifest(pack_dir).values() if _shown(e)]
         pack = packs.get(pack_dir.name)
-        audience = settings.audience_name(pack.audience, "en", t) if pack else ""
-        listed.append({"id": pack_dir.name, "pack": pack, "audience": audience, "groups": group(entries)})
-    return theme.render("index.html", packs=listed, t=t)
+        language = pack.language if pack else "en"
+        words = theme.strings(language)  # each pack is listed in its own language
+        audience = settings.audience_name(pack.audience, language, words) if pack else ""
+        listed.append(
+            {
+                "id": pack_dir.name,
+                "pack": pack,
+                "audience": audience,
+                "groups": group(entries),
+                "language": language,
+                "t": words,
+            }
+        )
+    languages = {p["language"] for p in listed}
+    language = languages.pop() if len(languages) == 1 else "en"  # the page's own words: the packs' one language
+    return theme.render("index.html", packs=listed, t=theme.strings(language), language=language)
 
 
 def group(entries: list[tuple[str, Entry]]) -> list[tuple[str, list[Entry]]]:
@@ -73,16 +85,7 @@ def _entry(entry: dict, pack_dir: Path) -> tuple[str, Entry]:
     kind, path = entry["kind"], entry["path"]
     name = SHOWN_HTML.get(path, kind) if kind == "briefing-html" else kind
     try:
-        size = human_size((pack_dir / path).stat().st_size)
+        size = (pack_dir / path).stat().st_size
     except OSError:
-        size = "—"
+        size = None
     return kind, Entry(name, entry.get("form"), path, entry.get("pages"), size)
-
-
-def human_size(size: int) -> str:
-    """Return a file size as a reader says it: 940 B, 86 kB, 1.4 MB."""
-    if size < 1000:
-        return f"{size} B"
-    if size < 1_000_000:
-        return f"{round(size / 1000)} kB"
-    return f"{size / 1_000_000:.1f} MB"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
@@ -148,20 +149,22 @@ def parse_payload(text: str) -> dict | None:
     }
 
 
-def question_rows(q: FormQuestion, true_false: tuple[str, str], right_wrong: tuple[str, str]) -> list[list]:
-    """Return (part, label, [(value, label), ...]) for each row a question needs."""
+def question_rows(
+    q: FormQuestion, true_false: tuple[str, str], right_wrong: tuple[str, str], shown: Callable[[str], str] = str
+) -> list[list]:
+    """Return (part, label, [(value, label), ...]) for each row a question needs; shown(letter) is what it prints."""
     if q.type in ("single", "multiple"):
-        return [(0, "", [(c, c) for c in letters(len(q.choices))])]
+        return [(0, "", [(c, shown(c)) for c in letters(len(q.choices))])]
     if q.type == "true-false":
         return [(0, "", [("true", true_false[0]), ("false", true_false[1])])]
     if q.type == "short":
         return [(0, "", [("right", right_wrong[0]), ("wrong", right_wrong[1])])]
     if q.type == "matching":  # per numbered prompt: the letter of its match
-        choices = [(c, c) for c in letters(len(q.choices))]
+        choices = [(c, shown(c)) for c in letters(len(q.choices))]
         return [(i, f"{i + 1}.", choices) for i in range(len(q.prompts))]
     if q.type == "ordering":  # per lettered step: its position in the sequence
         positions = [(str(n), str(n)) for n in range(1, len(q.choices) + 1)]
-        return [(i, f"{c})", positions) for i, c in enumerate(letters(len(q.choices)))]
+        return [(i, f"{shown(c)})", positions) for i, c in enumerate(letters(len(q.choices)))]
     raise SheetError(f"question {q.number}: no answer-sheet row for type {q.type!r}")
 
 
@@ -176,8 +179,9 @@ def sheet_layout(
     form: Form,
     true_false: tuple[str, str] = DEFAULT_LABELS["true_false"],
     right_wrong: tuple[str, str] = DEFAULT_LABELS["right_wrong"],
+    shown: Callable[[str], str] = str,
 ) -> list[SheetPage]:
-    """Return the pages of one form's answer sheet, with every bubble's centre."""
+    """Return the pages of one form's answer sheet, with every bubble's centre (shown: a choice letter's print)."""
     w, h = PAGE_SIZES[page_size]
     column_w = (w - 2 * SIDE_MARGIN) / COLUMNS
     most = int((column_w - FIRST_BUBBLE - BUBBLE_R - 1.0) // BUBBLE_PITCH) + 1
@@ -185,7 +189,7 @@ def sheet_layout(
     pages: list[list[Row]] = [[]]
     column, y = 0, QUESTIONS_TOP
     for q in form.questions:
-        parts = question_rows(q, true_false, right_wrong)
+        parts = question_rows(q, true_false, right_wrong, shown)
         widest = max(len(bubbles) for _, _, bubbles in parts)
         if widest > most:
             raise SheetError(

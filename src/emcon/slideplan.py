@@ -22,6 +22,7 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
+from .localize import form_letter
 from .markdown import plain_text
 from .model import (
     Exercise,
@@ -201,7 +202,7 @@ def quiz_slide(pack: Pack, step: Step | None, words: Words) -> Slide:
         words.deck["quiz_time"].format(minutes=q.minutes),
         words.deck["quiz_pass"].format(pass_mark=q.pass_mark),
     ]
-    forms = ", ".join(chr(ord("A") + i) for i in range(q.forms))
+    forms = ", ".join(form_letter(chr(ord("A") + i), pack.language) for i in range(q.forms))
     notes = [words.deck["notes_quiz"].format(forms=forms, minutes=q.minutes, pass_mark=q.pass_mark)]
     slide = Slide("quiz", words.deck["quiz"], lines=tuple(lines), notes=tuple(notes))
     return with_script([slide], step, words)[0] if step else slide
@@ -389,14 +390,16 @@ def first_sentence(paragraphs: list[str], most_chars: int = 150) -> str:
 
 
 ABBREVIATIONS = {"gen", "lt", "col", "maj", "capt", "sgt", "dr", "mr", "mrs", "ms", "st", "no", "vs", "e.g", "i.e"}
+ABBREVIATIONS |= {"ген", "полк", "с", "м", "ст", "вул", "див", "напр", "тис", "млн"}  # Ukrainian
+CAPITAL = "A-ZА-ЯІЇЄҐ"  # a sentence starts with a capital, Latin or Cyrillic, or an opening mark
 
 
 def sentences(text: str) -> list[str]:
     """Return the sentences of a paragraph; "Gen.", "U.S." or an initial ("H.") does not end one."""
     out, start = [], 0
-    for match in re.finditer(r"[.!?][”’\"')]*\s+(?=[A-Z“\"‘(])", text):
+    for match in re.finditer(rf"[.!?][”’»“\"')]*\s+(?=[{CAPITAL}“«„\"‘(])", text):
         word = text[start : match.start()].rsplit(" ", 1)[-1]
-        if word.casefold().strip("(") in ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", word):
+        if word.casefold().strip("(") in ABBREVIATIONS or re.fullmatch(rf"(?:[{CAPITAL}]\.)*[{CAPITAL}]", word):
             continue
         out.append(text[start : match.end()].strip())
         start = match.end()
@@ -416,6 +419,10 @@ def quote_slide(n: int, quote, words: Words, priority: int) -> Slide:
     notes = [words.deck["notes_quote"].format(who=who)]
     if quote.context:
         notes.append(words.plain(quote.context))
+    original = getattr(quote, "original", None)  # a translated pack's quote: the source's own words, in the notes
+    if original:
+        notes.append(f"{words.t['original']}: “{words.plain(original)}”")
+        who = f"{who} ({words.t['translated']})"
     return Slide(
         "quote",
         who,

@@ -50,7 +50,7 @@ class Theme:
         import jinja2
         from jinja2.sandbox import SandboxedEnvironment
 
-        from . import fit, markdown
+        from . import fit, localize, markdown
 
         loaders = [_confined_loader(d) for d in self.search_path]
         default = jinja2.PrefixLoader({"!default": _confined_loader(self.default_dir)}, delimiter="/")
@@ -67,6 +67,9 @@ class Theme:
         env.filters["mdi"] = markdown.render_inline
         env.filters["plain"] = markdown.plain_text
         env.filters["fit_line"] = fit.fit_line  # a footer's running title on one line
+        # What the pack's language writes differently: {{ letter | letter }}, {{ pack.date | long_date }}, ...
+        for name in ("choice_letter", "form_letter", "long_date", "number", "percent", "file_size"):
+            env.filters[name] = _in_language(getattr(localize, name))
         return env
 
     def render(self, template: str, **context) -> str:
@@ -110,6 +113,19 @@ class Theme:
         if not (self.default_dir / "strings" / f"{language}.yaml").is_file():
             _require_every_word(merged, self.default_dir / "strings" / "en.yaml", self.project_dir, language)
         return merged
+
+
+def _in_language(format_):
+    """Return a Jinja filter that formats a value in the pack's language, or in the one given: x | number("uk")."""
+    import jinja2
+
+    @jinja2.pass_context
+    def format_in(context, value, language: str | None = None) -> str:
+        if language is None:
+            language = context.get("language") or getattr(context.get("pack"), "language", None) or "en"
+        return format_(value, language)
+
+    return format_in
 
 
 def _merge_strings(base: dict, override: dict, doc, loc: tuple) -> list:

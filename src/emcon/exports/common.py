@@ -36,6 +36,7 @@ MOODLE_FRACTIONS = (
     0.1,
     0.05,
 )
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"  # xml:lang, the language of an element's text
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed, so the same content gives the same bytes
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 from lxml.etree import SubElement
 
+from ..localize import choice_letter
 from ..markdown import plain_text
 from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse
 from .common import (
@@ -41,7 +42,7 @@ def export(ctx: PackContext) -> bytes:
         if module.quiz:
             category(quiz, moodle_category(ctx.pack, module), html_block(module.summary))
             for item in module.quiz:
-                quiz.append(question(item, sources, ctx.strings["quiz"]["source"]))
+                quiz.append(question(item, sources, ctx.strings["quiz"]["source"], ctx.pack.language))
     return xml_bytes(quiz)
 
 
@@ -63,7 +64,7 @@ def formatted(parent: etree._Element, tag: str, html: str) -> etree._Element:
     return text(SubElement(parent, tag, format="html"), html)
 
 
-def question(item, sources: dict, label: str) -> etree._Element:
+def question(item, sources: dict, label: str, language: str = "en") -> etree._Element:
     """Return one item as a <question> of the matching Moodle type."""
     kind = {
         "single": "multichoice",
@@ -82,6 +83,9 @@ def question(item, sources: dict, label: str) -> etree._Element:
     SubElement(node, "hidden").text = "0"
     SubElement(node, "idnumber").text = item.id
     BODIES[type(item)](node, item)
+    if choice_letter("a", language) != "a":  # Moodle letters only a, A, 1, i: a language with its own shows none
+        for numbering in node.iter("answernumbering"):
+            numbering.text = "none"
     return node
 
 

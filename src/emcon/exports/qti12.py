@@ -15,7 +15,7 @@ from lxml.etree import SubElement
 
 from ..markdown import plain_text
 from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse
-from .common import feedback_html, html_block, html_inline, reproducible_zip, xml_bytes
+from .common import XML_LANG, feedback_html, html_block, html_inline, reproducible_zip, xml_bytes
 
 if TYPE_CHECKING:
     from ..render.context import PackContext  # a type only: the renderers import this package
@@ -77,7 +77,7 @@ def assessment(ctx: PackContext, ident: str) -> etree._Element:
     words = ctx.strings["quiz"]
     root = etree.Element(a("questestinterop"), nsmap={None: ASI, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", ASI_XSD)
-    test = SubElement(root, a("assessment"), ident=ident, title=ctx.pack.title)
+    test = SubElement(root, a("assessment"), {XML_LANG: ctx.pack.language}, ident=ident, title=ctx.pack.title)
     metadata(test, {"cc_maxattempts": "1"})
     top = SubElement(test, a("section"), ident="root_section")
     for module in ctx.modules:
@@ -85,6 +85,7 @@ def assessment(ctx: PackContext, ident: str) -> etree._Element:
             section = SubElement(top, a("section"), ident=f"section-{module.id}", title=module.title)
             for item in module.quiz:
                 section.append(canvas_item(item, sources, words))
+                section[-1].set(XML_LANG, ctx.pack.language)
     return root
 
 

@@ -12,7 +12,7 @@ from lxml import etree
 from lxml.etree import SubElement
 
 from ..model import Matching, MultipleResponse, Ordering, ShortAnswer, SingleChoice, TrueFalse
-from .common import feedback_html, html_block, html_inline, reproducible_zip, xml_bytes
+from .common import XML_LANG, feedback_html, html_block, html_inline, reproducible_zip, xml_bytes
 
 if TYPE_CHECKING:
     from ..render.context import PackContext  # a type only: the renderers import this package
@@ -34,7 +34,10 @@ def export(ctx: PackContext) -> bytes:
     """Return the content package of the pack's whole item bank as a zip."""
     sources = ctx.project.curriculum.sources
     words = ctx.strings["quiz"]
-    files = {item_path(item): xml_bytes(assessment_item(item, sources, words)) for m in ctx.modules for item in m.quiz}
+    lang = ctx.pack.language
+    files = {
+        item_path(item): xml_bytes(assessment_item(item, sources, words, lang)) for m in ctx.modules for item in m.quiz
+    }
     files[TEST_FILE] = xml_bytes(assessment_test(ctx))
     files["imsmanifest.xml"] = xml_bytes(manifest(ctx))
     return reproducible_zip(files)
@@ -76,11 +79,12 @@ def value(parent: etree._Element, text: str, base_type: str | None = None) -> No
     element.text = text
 
 
-def assessment_item(item, sources: dict, words: dict) -> etree._Element:
-    """Return one quiz item as a QTI assessmentItem."""
+def assessment_item(item, sources: dict, words: dict, language: str = "en") -> etree._Element:
+    """Return one quiz item as a QTI assessmentItem in the pack's language (xml:lang)."""
     root = qti_root(
         "assessmentItem", identifier=item_ident(item), title=item.id, adaptive="false", timeDependent="false"
     )
+    root.set(XML_LANG, language)
     interaction = INTERACTIONS[type(item)]
     response = SubElement(root, q("responseDeclaration"), identifier="RESPONSE", **interaction.declaration(item))
     interaction.correct(response, item)

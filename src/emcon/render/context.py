@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from ..localize import typeset
 from ..model import GlossaryTerm, Module, Pack, Source
 from ..outputs import Links, PdfJob
 from ..project import Project
@@ -46,18 +47,24 @@ class PackContext:
     pack: Pack
     theme: Theme
 
+    def __post_init__(self) -> None:
+        self.pack = typeset(self.pack, self.pack.language)  # the language's quotation marks: «…» in Ukrainian
+
     @cached_property
     def modules(self) -> list[Module]:
         """Return the pack's modules as its audience reads them, with no citation keys in their text."""
-        keys = self.project.curriculum.sources.keys()
-        return [without_citation_keys(m, keys) for m in self.project.curriculum.pack_modules(self.pack)]
+        keys, language = self.project.curriculum.sources.keys(), self.pack.language
+        return [
+            typeset(without_citation_keys(m, keys), language) for m in self.project.curriculum.pack_modules(self.pack)
+        ]
 
     @cached_property
     def terms(self) -> list[GlossaryTerm]:
         """Return the glossary terms the pack's modules use, alphabetically."""
         glossary = self.project.curriculum.glossary
         used = {g for m in self.modules for g in m.glossary if g in glossary}
-        return sorted((glossary[g] for g in used), key=lambda term: term.term.casefold())
+        terms = (typeset(glossary[g], self.pack.language) for g in used)
+        return sorted(terms, key=lambda term: term.term.casefold())
 
     @cached_property
     def sources(self) -> list[Source]:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..fit import fit_line, width_mm
+from ..localize import long_date
 from ..markdown import plain_text
 from ..outputs import Output
 from ..slideplan import Deck, Slide
@@ -205,7 +206,7 @@ def lay_out(slide, s: Slide, pack, content_dir: Path, fonts: Path, t: dict, top:
             if s.text:
                 text_box(slide, LEFT_MM, y, BODY_MM, 14, [plain(s.text)], 28)
                 y += text_height(plain(s.text), BODY_MM, 28)
-            version = f"{t['version']} {pack.version} · {pack.date.isoformat()}"
+            version = f"{t['version']} {pack.version} · {long_date(pack.date, pack.language)}"
             text_box(slide, LEFT_MM, y + 8, BODY_MM, 14, [line for line in (pack.distribution, version) if line], 14)
         else:
             list_box(slide, y, BODY_MM, lines, 22, dot)
@@ -218,8 +219,9 @@ def lay_out(slide, s: Slide, pack, content_dir: Path, fonts: Path, t: dict, top:
         body = plain(s.text)
         size = 24 if len(body) > 180 else 28 if len(body) > 110 else 32
         if s.kind == "quote":
-            text_box(slide, LEFT_MM + 8, y, BODY_MM - 8, 60, [f"“{body}”"], size, italic=True, font=SERIF)
-            below = y + text_height(f"“{body}”", BODY_MM - 8, size) + 4
+            quoted = f"{t['open_quote']}{body}{t['close_quote']}"
+            text_box(slide, LEFT_MM + 8, y, BODY_MM - 8, 60, [quoted], size, italic=True, font=SERIF)
+            below = y + text_height(quoted, BODY_MM - 8, size) + 4
             text_box(slide, LEFT_MM + 8, below, BODY_MM - 8, 12, [f"— {plain(s.attribution)}"], 24)
         else:
             text_box(slide, LEFT_MM, y, BODY_MM, 70, [body], size, bold=s.kind == "objective")

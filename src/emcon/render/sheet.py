@@ -6,6 +6,7 @@ import segno
 from markupsafe import Markup
 
 from ..errors import BuildError
+from ..localize import choice_letter
 from ..outputs import Output
 from ..sheet import BUBBLE_R, MARK_SIZE, QR_BORDER, SheetError, SheetPage, sheet_layout
 from .context import PackContext
@@ -36,6 +37,7 @@ def layout(ctx: PackContext, form) -> list[SheetPage]:
             form,
             (t["true_bubble"], t["false_bubble"]),
             (t["right_bubble"], t["wrong_bubble"]),
+            lambda letter: choice_letter(letter, ctx.pack.language),
         )
     except SheetError as exc:
         raise BuildError(f"{ctx.pack.id}: answer sheet of form {form.letter}: {exc}") from None

@@ -28,7 +28,7 @@ def test_the_fingerprint_reads_nothing_outside_the_project(project, tmp_path):
     theme = default_theme_dir()
     with traced() as trace:
         first = inputs_digest(project, theme, {})
-        pack_digest(project.resolve(), theme, {}, "basic", ["alpha", "gamma"])
+        pack_digest(project.resolve(), theme, {}, ["basic"], ["alpha", "gamma"])
     assert outside(trace.paths("read") | trace.paths("write"), [project, theme]) == []
     assert str((project / "content/figures/kept.png").resolve()) in trace.paths("read")  # a link inside is read
     (away / "big.bin").write_bytes(b"\1")  # what a link out points to is not part of the fingerprint

@@ -172,8 +172,10 @@ def _read_stamp(out: Path) -> dict:
 def _pack_key(project: Project, pack_id: str, only: set[str] | None) -> str:
     """Return a digest of everything the pack's outputs are made from."""
     options = {"only": sorted(only) if only else None}
-    modules = list(project.curriculum.packs[pack_id].modules)
-    return pack_digest(project.root, default_theme_dir(), options, pack_id, modules)
+    pack = project.curriculum.packs[pack_id]
+    packs = [pack_id] + ([pack.translates] if pack.translates else [])
+    catalog = f"{pack.language}.po" if pack.language in project.catalogs else None
+    return pack_digest(project.root, default_theme_dir(), options, packs, list(pack.modules), catalog)
 
 
 def _pack_unchanged(out: Path, pack_id: str, key: str, stamp: dict) -> bool:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import markdown
 from .errors import Problem
+from .i18n.checks import check_translations
 from .lint import lint_project
 from .loader import Refused, confined, loc_text, not_utf8
 from .model import ChoiceItem, Matching, Module, MultipleResponse, Ordering, letters, pack_timing
@@ -38,6 +39,7 @@ def check_project(project: Project, sources_dir: Path | None = None) -> list[Pro
         check_languages,
         check_glyphs,
         check_cards,
+        check_translations,
     )
     for check in checks:
         problems += check(project)

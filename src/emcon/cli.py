@@ -136,6 +136,7 @@ def build(
     report = previous_report(out, inputs)
     if report is None:
         project, _ = load_or_fail(project_dir)
+        _note_english_left(project, packs)
         show = verbose or sys.stderr.isatty()
         report = run_build(project, out, packs, kinds, jobs, _progress_printer(started) if show else None, inputs)
     click.echo(
@@ -144,6 +145,16 @@ def build(
         + (" (nothing changed)" if report.up_to_date else "")
     )
     click.echo(f"open {out / 'index.html'}: the landing page, per pack for learners, the instructor and the LMS")
+
+
+def _note_english_left(project: Project, packs: tuple[str, ...]) -> None:
+    """Say which packs in another language show texts in English: a fallback is never silent."""
+    from .i18n.apply import fallback_notes
+
+    for note in fallback_notes(
+        project, [p for p in packs or sorted(project.curriculum.packs) if p in project.curriculum.packs]
+    ):
+        click.echo(note, err=True)
 
 
 def _progress_printer(started: float):

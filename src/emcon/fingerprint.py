@@ -90,20 +90,24 @@ def _logo(root: Path) -> list[Path]:
     return [target] if inside and not target.is_relative_to(root / "templates") else []
 
 
-def pack_digest(root: Path, theme_dir: Path, options: dict, pack_id: str, module_ids: list[str]) -> str:
+def pack_digest(
+    root: Path, theme_dir: Path, options: dict, pack_ids: list[str], module_ids: list[str], catalog: str | None = None
+) -> str:
     """Return a digest of what one pack's outputs are made from.
 
-    That is its own file and its modules' files, every other content file but
-    modules and packs (sources, glossary, figures), the themes and the options:
-    a renderer sees no other module or pack.
+    That is its own file (and that of the pack it translates), its modules' files,
+    its language's catalog, every other content file but modules, packs and catalogs
+    (sources, glossary, figures), the themes and the options: a renderer sees no other
+    module, pack or language.
     """
     content = root / "content"
     digest = hashlib.sha256(f"{toolchain()}\0{json.dumps(options, sort_keys=True)}\0".encode())
-    own = [content / "packs" / f"{pack_id}.yaml"] + [content / "modules" / f"{m}.yaml" for m in module_ids]
+    own = [content / "packs" / f"{p}.yaml" for p in pack_ids] + [content / "modules" / f"{m}.yaml" for m in module_ids]
+    own += [content / "locale" / catalog] if catalog else []
     root = root.resolve()
     for path in own:
         _add_file(digest, "own", path, content, root)
-    records = (content / "modules", content / "packs")
+    records = (content / "modules", content / "packs", content / "locale")
     for number, folder in enumerate([content, root / "templates", root / "emcon.yaml", *_logo(root)]):
         _add_folder(digest, str(number), folder, root, skip=records)
     _add_folder(digest, "2", theme_dir, theme_dir.resolve())

@@ -149,6 +149,8 @@ class Quote(ForAudiences):
     """the id of the source (sources.yaml) that reports the words"""
     context: Line | None = None
     """when and where it was said, for instructors and reviewers"""
+    original: Text | None = None
+    """set by the translation of a pack, never written: the quote as in its source, printed beside the translation"""
 
 
 class CaseStudy(ForAudiences):
@@ -574,6 +576,8 @@ class Pack(Strict):
     """the edition's date, as YYYY-MM-DD; printed on the cover (builds never read the clock)"""
     language: Language | None = Field(None, examples=["en", "uk"])
     """the language of the pack: picks templates/strings/<language>.yaml; absent: emcon.yaml's language"""
+    translates: Id | None = Field(None, examples=["civilian-frontline"])
+    """the pack this one translates: it takes that pack's keys but id and language, its texts from the catalog"""
     page_size: PageSize | None = None
     """the paper of the printed outputs; absent: emcon.yaml's page_size"""
     classification: MarkingLine | None = None

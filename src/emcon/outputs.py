@@ -111,6 +111,7 @@ class Links:
     content_dir: Path
     files: dict[str, Path] = field(default_factory=dict)  # asset path -> source file
     logo_file: Path | None = None  # emcon.yaml's logo, checked when the project loaded
+    figures: dict[str, bytes] = field(default_factory=dict)  # figures/x.svg -> its words translated (i18n stage)
 
     def logo(self) -> str:
         """Return the URL of the project's logo ("" if it has none)."""
@@ -141,6 +142,8 @@ class Links:
             path, rel = figure_path(self.content_dir, str(ref))
         except Refused as refused:
             raise SecurityError(f"figure: {refused}") from None
+        if rel in self.figures:  # a figure in the pack's language is one of a kind: inside the document
+            return f"data:image/svg+xml;base64,{base64.b64encode(self.figures[rel]).decode()}"
         if self.mode == "inline":
             return _data_url(path)
         return self._url(f"assets/{rel}", path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,8 @@ class Project:
     settings: Settings = field(default_factory=Settings)  # emcon.yaml, or neutral defaults without it
     settings_doc: Document | None = None  # emcon.yaml as read, for path:line problems; None without it
     logo: Path | None = None  # the logo file emcon.yaml names, once checked
+    catalogs: dict = field(default_factory=dict)  # language -> its catalog (content/locale/LANG.po), for packs in it
+    translations: dict = field(default_factory=dict)  # language -> i18n.apply.Translation, made when first asked
 
     def problem(self, kind: str, ident: str, loc: Loc, message: str, severity: str = "error") -> Problem:
         """Return a Problem at the line of loc inside the record kind/ident."""
@@ -65,6 +68,7 @@ def load_project(root: Path, sources_dir: Path | None = None) -> tuple[Project |
     broken = frozenset(module_files - modules.keys())
     files = {shown_path(content / "sources.yaml"): "source", shown_path(content / "glossary.yaml"): "glossary term"}
     unread = frozenset(files[p.path] for p in problems if p.path in files)
+    catalogs = _load_catalogs(content, {p.language for p in packs.values()}, problems)
     project = Project(
         root,
         curriculum,
@@ -75,6 +79,7 @@ def load_project(root: Path, sources_dir: Path | None = None) -> tuple[Project |
         settings,
         settings_doc,
         _logo(root, settings, settings_doc, problems),
+        catalogs,
     )
     problems += checks.check_project(project, sources_dir)
     return project, problems
@@ -150,7 +155,7 @@ def _utf8(name: str) -> bool:
 
 def _load_named(root: Path, folder: Path, cls, kind: str, origins: dict, problems: list[Problem]) -> tuple[dict, set]:
     """Load one record per file (the file name is its id); return the records and the ids of every file tried."""
-    records, tried = {}, set()
+    records, tried, docs = {}, set(), {}
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         if not _utf8(path.name):
             continue  # reported by _unreadable_names
@@ -161,20 +166,70 @@ def _load_named(root: Path, folder: Path, cls, kind: str, origins: dict, problem
         tried.add(path.stem)
         doc, found = read_document(path, shown_path(path), inside=root)
         problems += found
-        if doc is None:
+        if doc is not None:
+            docs[path.stem] = doc
+    for stem, doc in docs.items():
+        if cls is Pack and not inherit(doc, docs, problems):
             continue
         record, found = validate_record(doc, cls)
         problems += found
         if record is None:
             continue
-        if record.id != path.stem:
-            problems.append(doc.problem(("id",), f"id: '{record.id}' must match the file name '{path.stem}'"))
+        if record.id != stem:
+            problems.append(doc.problem(("id",), f"id: '{record.id}' must match the file name '{stem}'"))
         elif record.id in records:
             problems.append(doc.problem(("id",), f"id: '{record.id}' is used by another {kind}"))
         else:
             records[record.id] = record
             origins[(kind, record.id)] = (doc, ())
     return records, tried
+
+
+def _load_catalogs(content: Path, languages: set[str], problems: list[Problem]) -> dict:
+    """Read the catalog of every language a pack is in but the content's own (a missing one is a check warning)."""
+    from .i18n.apply import SOURCE_LANGUAGE
+    from .i18n.catalog import read_catalog
+
+    catalogs = {}
+    for language in sorted(languages - {SOURCE_LANGUAGE}):
+        path = content / "locale" / f"{language}.po"
+        if os.path.lexists(path):
+            catalog, found = read_catalog(content, path.name, shown_path(path))
+            problems += found
+            if catalog is not None:
+                catalogs[language] = catalog
+    return catalogs
+
+
+def inherit(doc: Document, docs: dict[str, Document], problems: list[Problem]) -> bool:
+    """Give a pack that `translates` another every key of it but id and language; return False if it cannot load.
+
+    Inherited values are shown at the line of `translates:`; a pack it names that does not
+    load is reported in its own file, and the translating pack is left out without more noise.
+    """
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("translates"), str):
+        return True  # validation says what is wrong with the key, if anything
+    name = data["translates"]
+    base = docs.get(name)
+    if base is None or not isinstance(base.data, dict) or "translates" in base.data:
+        known = sorted(k for k, d in docs.items() if isinstance(d.data, dict) and "translates" not in d.data)
+        why = "translates another pack itself" if base is not None else "is not a pack"
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close and base is None else ""
+        problems.append(doc.problem(("translates",), f"translates: '{name}' {why}{hint}; name a pack written in full"))
+        return False
+    if "language" not in data:
+        problems.append(doc.problem(("translates",), "translates: a translating pack needs its own `language`"))
+        return False
+    record, _ = validate_record(base, Pack)
+    if record is None:
+        return False  # reported in the pack it translates
+    line = doc.line(("translates",))
+    inherited = {k: v for k, v in base.data.items() if k not in ("id", "language") and k not in data}
+    doc.lines.update({(key,): line for key in inherited})
+    doc.data = data | inherited
+    return True
 
 
 def _load_listed(path: Path, cls, kind: str, origins: dict, problems: list[Problem]) -> dict:

@@ -40,7 +40,7 @@ def one_line(text: str) -> str:
 
 def export(ctx: PackContext) -> str:
     """Return the GIFT file of the pack's whole item bank."""
-    sources = ctx.project.curriculum.sources
+    sources = ctx.curriculum.sources
     blocks = [f"// {one_line(' / '.join(category_names(ctx.pack)))}: question bank exported by emcon"]
     for module in ctx.modules:
         if module.quiz:

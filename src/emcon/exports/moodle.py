@@ -34,7 +34,7 @@ PENALTY = "0.3333333"  # what a wrong try costs in Moodle's interactive mode, it
 
 def export(ctx: PackContext) -> bytes:
     """Return the Moodle XML file of the pack's whole item bank."""
-    sources = ctx.project.curriculum.sources
+    sources = ctx.curriculum.sources
     quiz = etree.Element("quiz")
     quiz.append(etree.Comment(" question bank exported by emcon "))  # no title: "--" may not stand in a comment
     category(quiz, moodle_category(ctx.pack), html_block(ctx.pack.subtitle or ctx.pack.title))

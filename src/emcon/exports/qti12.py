@@ -73,7 +73,7 @@ def canvas_settings(ctx: PackContext, ident: str) -> etree._Element:
 
 def assessment(ctx: PackContext, ident: str) -> etree._Element:
     """Return the questestinterop document: the pack's assessment, a section per module."""
-    sources = ctx.project.curriculum.sources
+    sources = ctx.curriculum.sources
     words = ctx.strings["quiz"]
     root = etree.Element(a("questestinterop"), nsmap={None: ASI, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", ASI_XSD)

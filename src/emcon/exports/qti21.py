@@ -32,7 +32,7 @@ def q(tag: str) -> str:
 
 def export(ctx: PackContext) -> bytes:
     """Return the content package of the pack's whole item bank as a zip."""
-    sources = ctx.project.curriculum.sources
+    sources = ctx.curriculum.sources
     words = ctx.strings["quiz"]
     lang = ctx.pack.language
     files = {

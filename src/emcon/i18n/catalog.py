@@ -9,6 +9,7 @@ date, no Babel version), so a catalog is diffed and merged like any source file.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from babel.core import UnknownLocaleError
@@ -100,7 +101,11 @@ def read_catalog(content: Path, name: str, shown: str) -> tuple[ContentCatalog |
     try:
         PoFileParser(catalog, ignore_obsolete=False, abort_invalid=True).parse(text.splitlines(keepends=True))
     except PoFileError as exc:
-        return None, [Problem(shown, exc.lineno + 1, f"PO syntax error: {exc}")]
+        reason = re.sub(r" on \d+$", "", str(exc))  # Babel counts lines from 0: the line is given in front
+        message = f"PO syntax error: {reason[:1].lower()}{reason[1:]}: {exc.line.strip()}"
+        if not exc.line.lstrip().startswith(('"', "#", "msg")):
+            message += ' (a line of text is written in "quotes"; a line break inside a text is \\n)'
+        return None, [Problem(shown, exc.lineno + 1, message)]
     except UnknownLocaleError as exc:
         return None, [Problem(shown, _header_line(text, "Language"), f"Language: {exc}")]
     return catalog, []

@@ -9,7 +9,7 @@ Ids, answers, references, minutes and audiences are structure, never text.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,13 +85,14 @@ class Text:
     file: str  # relative to the project, e.g. content/modules/husarivka.yaml
     line: int
     comment: str = ""
+    loc: Loc = field(default=(), compare=False)  # inside its record (or figure): where a translation goes
 
 
 def content_texts(project: Project) -> list[Text]:
     """Return every translatable text of the content: modules, packs, glossary, sources, SVG figures."""
     cur = project.curriculum
     texts = [t for m in sorted(cur.modules) for t in module_texts(project, cur.modules[m])]
-    texts += [t for p in sorted(cur.packs) for t in pack_texts(project, cur.packs[p])]
+    texts += [t for p in sorted(cur.packs) if not cur.packs[p].translates for t in pack_texts(project, cur.packs[p])]
     texts += [t for g in cur.glossary for t in record_texts(project, "term", g, cur.glossary[g])]
     texts += [t for s in cur.sources for t in record_texts(project, "source", s, cur.sources[s], SOURCE_TEXTS)]
     texts += [t for path in figure_files(project) for t in svg_texts(project, path)]
@@ -127,8 +128,22 @@ def module_texts(project: Project, module: Module, audience: str | None = None) 
 
 
 def pack_texts(project: Project, pack: Pack) -> list[Text]:
-    """Return a pack's texts."""
-    return _record(project, "pack", pack.id, pack.model_dump(exclude_unset=True))
+    """Return a pack's texts; a pack that translates another has those of the other that it takes unchanged."""
+    base = project.curriculum.packs.get(pack.translates or "")
+    if base is None:
+        return _record(project, "pack", pack.id, pack.model_dump(exclude_unset=True))
+    own = pack.model_dump()
+    return [t for t in pack_texts(project, base) if _at(own, t.loc) == t.text]
+
+
+def _at(data: Any, loc: Loc) -> Any:
+    """Return the value at loc inside dumped data, or None if there is none."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def record_texts(project: Project, kind: str, ident: str, record, only: tuple[str, ...] = ()) -> list[Text]:
@@ -144,7 +159,7 @@ def _record(project: Project, kind: str, ident: str, data: dict, audience: str |
     file = _relative(project, doc.path)
     name = file.removeprefix("content/")
     return [
-        Text(f"{name}:{loc_text(base + loc)}", text, file, doc.line(base + loc), comment)
+        Text(f"{name}:{loc_text(base + loc)}", text, file, doc.line(base + loc), comment, loc)
         for loc, text, comment in _walk(data, (), "", audience)
     ]
 
@@ -217,7 +232,8 @@ def svg_texts(project: Project, path: Path) -> list[Text]:
         index, counts[tag] = counts[tag], counts[tag] + 1
         if element.text and element.text.strip():
             comment = SVG if tag in ("text", "tspan") else SVG_DESC
-            texts.append(Text(f"{name}:{tag}[{index}]", element.text, file, element.sourceline or 1, comment))
+            line = element.sourceline or 1
+            texts.append(Text(f"{name}:{tag}[{index}]", element.text, file, line, comment, (tag, index)))
     return texts
 
 

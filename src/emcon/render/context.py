@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..localize import typeset
-from ..model import GlossaryTerm, Module, Pack, Source
+from ..model import Curriculum, GlossaryTerm, Module, Pack, Source
 from ..outputs import Links, PdfJob
 from ..project import Project
 from ..quiz import Form, draw_forms
@@ -41,27 +41,52 @@ def without_citation_keys(module: Module, keys) -> Module:
 
 @dataclass
 class PackContext:
-    """One pack with its modules, the theme, and helpers to render documents."""
+    """One pack with its modules, the theme, and helpers to render documents.
+
+    A pack in another language than the content's is given the curriculum in its
+    language (i18n stage): `pack`, `modules`, `terms` and `sources` are translated.
+    """
 
     project: Project
     pack: Pack
     theme: Theme
 
     def __post_init__(self) -> None:
-        self.pack = typeset(self.pack, self.pack.language)  # the language's quotation marks: «…» in Ukrainian
+        # the pack in its language, with the language's quotation marks: «…» in Ukrainian
+        self.pack = typeset(self.curriculum.packs.get(self.pack.id, self.pack), self.pack.language)
+
+    @cached_property
+    def _translation(self):
+        from ..i18n.apply import translation
+
+        return translation(self.project, self.pack.language)
+
+    @property
+    def curriculum(self) -> Curriculum:
+        """Return the curriculum in the pack's language."""
+        return self._translation.curriculum
+
+    @cached_property
+    def translation(self) -> dict | None:
+        """Return what the guide says of a translation: language, reviewer ('' if none yet), texts left in English."""
+        from ..i18n.apply import english_left
+
+        done = self._translation
+        if done.curriculum is self.project.curriculum:
+            return None  # the content's own language
+        untranslated = english_left(self.project, self.pack.id)
+        return {"language": self.pack.language, "reviewed_by": done.reviewed_by or "", "untranslated": untranslated}
 
     @cached_property
     def modules(self) -> list[Module]:
         """Return the pack's modules as its audience reads them, with no citation keys in their text."""
-        keys, language = self.project.curriculum.sources.keys(), self.pack.language
-        return [
-            typeset(without_citation_keys(m, keys), language) for m in self.project.curriculum.pack_modules(self.pack)
-        ]
+        keys, language = self.curriculum.sources.keys(), self.pack.language
+        return [typeset(without_citation_keys(m, keys), language) for m in self.curriculum.pack_modules(self.pack)]
 
     @cached_property
     def terms(self) -> list[GlossaryTerm]:
         """Return the glossary terms the pack's modules use, alphabetically."""
-        glossary = self.project.curriculum.glossary
+        glossary = self.curriculum.glossary
         used = {g for m in self.modules for g in m.glossary if g in glossary}
         terms = (typeset(glossary[g], self.pack.language) for g in used)
         return sorted(terms, key=lambda term: term.term.casefold())
@@ -70,7 +95,7 @@ class PackContext:
     def sources(self) -> list[Source]:
         """Return the sources the pack's modules cite, by date then title."""
         cited = set().union(*(m.cited_sources() for m in self.modules))
-        sources = self.project.curriculum.sources
+        sources = self.curriculum.sources
         return sorted((sources[s] for s in cited if s in sources), key=lambda s: (s.date, s.title))
 
     @cached_property
@@ -90,9 +115,7 @@ class PackContext:
     @cached_property
     def deck(self) -> Deck:
         """Return the pack's slide plan, from which the slides PDF, notes pages and PowerPoint deck are laid out."""
-        return plan_deck(
-            self.pack, self.modules, self.strings, set(self.project.curriculum.sources), self.settings.audience
-        )
+        return plan_deck(self.pack, self.modules, self.strings, set(self.curriculum.sources), self.settings.audience)
 
     @cached_property
     def slide_steps(self) -> list[tuple | None]:
@@ -115,7 +138,9 @@ class PackContext:
         return None
 
     def links(self, mode: str) -> Links:
-        return Links(mode, self.theme, self.project.content_dir, logo_file=self.project.logo)
+        return Links(
+            mode, self.theme, self.project.content_dir, logo_file=self.project.logo, figures=self._translation.figures
+        )
 
     def html(self, template: str, links: Links, **more) -> str:
         """Render a template of this pack with the shared context."""

@@ -39,7 +39,8 @@ def render(ctx: PackContext) -> list[Output]:
         f"{ctx.strings['course']} {ctx.settings.course}" if ctx.settings.course else "",
     ]
     masthead = Masthead(ctx.project.logo, tuple(line for line in issuer if line), ctx.settings.organisation)
-    data = deck_pptx(ctx.deck, ctx.pack, ctx.project.content_dir, fonts, ctx.strings, masthead)
+    figures = ctx.links("file").figures  # SVG figures with their words in the pack's language
+    data = deck_pptx(ctx.deck, ctx.pack, ctx.project.content_dir, fonts, ctx.strings, masthead, figures)
     return [Output("slides-pptx", "slides.pptx", data=data)]
 
 
@@ -69,7 +70,15 @@ class Masthead:
         return y + 17
 
 
-def deck_pptx(deck: Deck, pack, content_dir: Path, fonts: Path, t: dict, masthead: Masthead = Masthead()) -> bytes:
+def deck_pptx(
+    deck: Deck,
+    pack,
+    content_dir: Path,
+    fonts: Path,
+    t: dict,
+    masthead: Masthead = Masthead(),
+    figures: dict | None = None,
+) -> bytes:
     """Return the bytes of the .pptx file for a planned deck."""
     from pptx import Presentation
     from pptx.util import Mm
@@ -82,7 +91,7 @@ def deck_pptx(deck: Deck, pack, content_dir: Path, fonts: Path, t: dict, masthea
         slide = prs.slides.add_slide(layout)
         furniture(slide, pack.classification, footer, f"{planned.number} / {len(deck.slides)}")
         top = masthead.add(slide, TOP_MM, fonts) - TOP_MM if planned.kind == "title" else 0
-        lay_out(slide, planned, pack, content_dir, fonts, t, top)
+        lay_out(slide, planned, pack, content_dir, fonts, t, top, figures or {})
         slide.notes_slide.notes_text_frame.text = "\n".join(deck.notes(planned))
     stamp = datetime.datetime.combine(pack.date, datetime.time(12, 0))
     props = prs.core_properties
@@ -190,7 +199,9 @@ def text_height(text: str, width: float, size: float, font: Path | None = None) 
     return lines * size * 1.22 * 25.4 / 72
 
 
-def lay_out(slide, s: Slide, pack, content_dir: Path, fonts: Path, t: dict, top: float = 0) -> None:
+def lay_out(
+    slide, s: Slide, pack, content_dir: Path, fonts: Path, t: dict, top: float = 0, figures: dict | None = None
+) -> None:
     """Add what one planned slide shows, top to bottom as in the PDF, from `top` mm below the usual start."""
     from pptx.enum.text import PP_ALIGN
 
@@ -227,7 +238,8 @@ def lay_out(slide, s: Slide, pack, content_dir: Path, fonts: Path, t: dict, top:
             text_box(slide, LEFT_MM, y, BODY_MM, 70, [body], size, bold=s.kind == "objective")
     elif s.kind == "figure":
         y = set_title(slide, s.title, y, 26, fonts)
-        add_figure(slide, content_dir / s.figure.file, y, HEIGHT_MM - 26 - y, s.figure.alt, fonts)
+        translated = (figures or {}).get(s.figure.file)
+        add_figure(slide, content_dir / s.figure.file, y, HEIGHT_MM - 26 - y, s.figure.alt, fonts, translated)
         caption = fit_line(plain(s.text), BODY_MM / 1.15, 16)  # one line even in a wider fallback font
         text_box(slide, LEFT_MM, HEIGHT_MM - 24, BODY_MM, 8, [caption], 16, align=PP_ALIGN.CENTER)
     elif s.kind == "rules":
@@ -260,11 +272,13 @@ def list_box(slide, y: float, width: float, lines: list[str], size: float, mark,
     text_box(slide, x, y, width, HEIGHT_MM - 14 - y, lines, size, bullet=mark, gap=6)
 
 
-def add_figure(slide, path: Path, y: float, most_height: float, alt: str, fonts: Path) -> None:
-    """Add a figure as a picture, as large as fits under the title, centred, with its text alternative."""
+def add_figure(
+    slide, path: Path, y: float, most_height: float, alt: str, fonts: Path, svg: bytes | None = None
+) -> None:
+    """Add a figure (or its translated SVG) as a picture, as large as fits under the title, centred, with its alt."""
     from pptx.util import Mm
 
-    png, (w, h) = picture(path, fonts)
+    png, (w, h) = picture(path, fonts, svg)
     height = most_height
     width = height * w / h
     if width > BODY_MM:
@@ -274,20 +288,20 @@ def add_figure(slide, path: Path, y: float, most_height: float, alt: str, fonts:
     pic._element.nvPicPr.cNvPr.set("descr", plain(alt))  # python-pptx has no API for a picture's alt text
 
 
-def picture(path: Path, fonts: Path) -> tuple[bytes, tuple[int, int]]:
-    """Return a figure as PNG (or its own raster bytes) with its size in pixels."""
-    return _picture(path, path.stat().st_mtime_ns, fonts)
+def picture(path: Path, fonts: Path, svg: bytes | None = None) -> tuple[bytes, tuple[int, int]]:
+    """Return a figure (or the SVG given in its place) as PNG, or its own raster bytes, with its size in pixels."""
+    return _picture(path, path.stat().st_mtime_ns, fonts, svg)
 
 
 @lru_cache(maxsize=32)
-def _picture(path: Path, mtime_ns: int, fonts: Path) -> tuple[bytes, tuple[int, int]]:
+def _picture(path: Path, mtime_ns: int, fonts: Path, svg: bytes | None = None) -> tuple[bytes, tuple[int, int]]:
     from PIL import Image
 
     if path.suffix.lower() == ".svg":
         import cairosvg
 
         use_fonts(fonts)
-        data = cairosvg.svg2png(bytestring=path.read_bytes(), output_width=FIGURE_PX, unsafe=False)
+        data = cairosvg.svg2png(bytestring=svg or path.read_bytes(), output_width=FIGURE_PX, unsafe=False)
     else:
         data = path.read_bytes()
     with Image.open(io.BytesIO(data)) as image:

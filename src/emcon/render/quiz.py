@@ -35,7 +35,7 @@ def render(ctx: PackContext) -> list[Output]:
 
 def source_titles(ctx: PackContext) -> dict[str, str]:
     """Return the title of every source, by id."""
-    return {ident: source.title for ident, source in ctx.project.curriculum.sources.items()}
+    return {ident: source.title for ident, source in ctx.curriculum.sources.items()}
 
 
 def question_map(forms: list[Form]) -> list[dict]:

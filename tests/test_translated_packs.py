@@ -219,3 +219,23 @@ def test_a_catalog_edit_rebuilds_the_packs_in_its_language_only(uk_project):
     after = keys()
     assert after["basic"] == before["basic"]
     assert after["basic-uk"] != before["basic-uk"]
+
+
+def test_the_render_context_has_the_translated_pack_and_who_reviewed_it(uk_project):
+    from emcon.render.context import PackContext
+    from emcon.theme import Theme
+
+    def context(pack: str) -> PackContext:
+        project, _ = load_project(uk_project)
+        return PackContext(project, project.curriculum.packs[pack], Theme(uk_project / "templates"))
+
+    assert context("basic").translation is None
+    assert context("basic-uk").translation == {"language": "uk", "reviewed_by": "", "untranslated": 24}
+    po = fill(uk_project, {"packs/basic.yaml:title": "Базовий курс"})
+    path = uk_project / "content/locale/uk.po"
+    path.write_text(
+        po.replace('"Language: uk\\n"', '"Language: uk\\n"\n"X-Reviewed-By: Оксана Коваль\\n"'), encoding="utf-8"
+    )
+    ctx = context("basic-uk")
+    assert ctx.translation == {"language": "uk", "reviewed_by": "Оксана Коваль", "untranslated": 23}
+    assert (ctx.pack.id, ctx.pack.title, ctx.pack.language) == ("basic-uk", "Базовий курс", "uk")

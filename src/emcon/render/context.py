@@ -153,6 +153,7 @@ class PackContext:
             t=self.strings,
             settings=self.settings,
             links=links,
+            translation=self.translation,
             **more,
         )
 

@@ -239,3 +239,38 @@ def test_the_render_context_has_the_translated_pack_and_who_reviewed_it(uk_proje
     ctx = context("basic-uk")
     assert ctx.translation == {"language": "uk", "reviewed_by": "Оксана Коваль", "untranslated": 23}
     assert (ctx.pack.id, ctx.pack.title, ctx.pack.language) == ("basic-uk", "Базовий курс", "uk")
+
+
+def test_a_figure_is_drawn_with_its_words_translated(make_project, run):
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">\n'
+        "  <title>Two towers</title>\n"
+        '  <text x="1" y="1">left tower</text>\n'
+        '  <text x="5" y="1">right tower</text>\n'
+        "</svg>\n"
+    )
+    module = MODULE.replace(
+        "    body: |\n      A phone talks to towers.\n",
+        "    figure: {file: figures/towers.svg, caption: Towers., alt: Two towers.}\n"
+        "    body: |\n      A phone talks to towers.\n",
+    )
+    root = make_project(
+        {
+            "content/figures/towers.svg": svg,
+            "content/modules/alpha.yaml": module,
+            "content/packs/basic-uk.yaml": UK_PACK,
+        }
+    )
+    for command in (("extract",), ("update", "uk")):
+        run("translate", *command, "--project", root)
+    fill(root, {"figures/towers.svg:text[1]": "права вежа"})
+    project, _ = load_project(root)
+    done = translate(project, "uk", project.catalogs["uk"])
+    figure = done.figures["figures/towers.svg"].decode()
+    assert '<text x="5" y="1">права вежа</text>' in figure and '<text x="1" y="1">left tower</text>' in figure
+    assert {"figures/towers.svg:text[0]", "figures/towers.svg:title[0]"} <= done.fallbacks
+    assert "figures/towers.svg:text[1]" not in done.fallbacks
+    result = run("build", "--project", root, "basic-uk", "--only", "briefing-html")
+    assert result.exit_code == 0, result.output
+    html = (root / "build/basic-uk/briefing.html").read_text(encoding="utf-8")
+    assert "data:image/svg+xml;base64," in html  # the translated figure travels inside the page

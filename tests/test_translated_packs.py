@@ -58,8 +58,9 @@ def test_round_trip_one_translated_string_shows_in_the_pdf(uk_project, run):
     result = run("build", "--project", uk_project, "basic-uk", "--only", "briefing-pdf")
     assert result.exit_code == 0, result.output
     assert (
-        "warning: basic-uk: 23 texts shown in English, untranslated or fuzzy in content/locale/uk.po" in result.output
-    )
+        "content/packs/basic-uk.yaml:3: warning: language: 23 texts shown in English, untranslated or fuzzy in "
+        "content/locale/uk.po (`emcon check` lists them)"
+    ) in result.output.splitlines()
     pdf = PdfReader(uk_project / "build/basic-uk/briefing.pdf")
     text = " ".join(page.extract_text() for page in pdf.pages)
     assert "Чому телефон видає вас" in text

@@ -154,7 +154,7 @@ def _note_english_left(project: Project, packs: tuple[str, ...]) -> None:
     for note in fallback_notes(
         project, [p for p in packs or sorted(project.curriculum.packs) if p in project.curriculum.packs]
     ):
-        click.echo(note, err=True)
+        click.echo(str(note), err=True)
 
 
 def _progress_printer(started: float):

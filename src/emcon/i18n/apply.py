@@ -101,17 +101,18 @@ def english_left(project: Project, pack_id: str) -> int:
     return sum(t.context in fallbacks for t in {t.context: t for t in shown_texts(project, pack)}.values())
 
 
-def fallback_notes(project: Project, pack_ids: list[str]) -> list[str]:
-    """Return a line for each pack that shows texts in English though it is in another language."""
+def fallback_notes(project: Project, pack_ids: list[str]) -> list[Problem]:
+    """Return a warning at its `language` for each pack in another language that shows texts in English."""
     notes = []
     for pack_id in pack_ids:
         count = english_left(project, pack_id)
         if count:
             language = project.curriculum.packs[pack_id].language
-            notes.append(
-                f"warning: {pack_id}: {count} text{'s' if count != 1 else ''} shown in English, untranslated or fuzzy "
+            message = (
+                f"language: {count} text{'s' if count != 1 else ''} shown in English, untranslated or fuzzy "
                 f"in {catalog_path(project, language)} (`emcon check` lists them)"
             )
+            notes.append(project.problem("pack", pack_id, ("language",), message, "warning"))
     return notes
 
 

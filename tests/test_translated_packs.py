@@ -275,3 +275,32 @@ def test_a_figure_is_drawn_with_its_words_translated(make_project, run):
     assert result.exit_code == 0, result.output
     html = (root / "build/basic-uk/briefing.html").read_text(encoding="utf-8")
     assert "data:image/svg+xml;base64," in html  # the translated figure travels inside the page
+
+
+def test_a_translated_pack_draws_the_same_forms_as_the_pack_it_translates(make_project):
+    from conftest import PACK
+    from emcon.quiz import draw_forms
+
+    items = "".join(
+        f"  - {{id: b-{n}, type: single, objective: explain-alpha, prompt: Pick {n}., "
+        f"choices: [Yes {n}, No {n}, Maybe {n}], answer: a, source: src}}\n"
+        for n in range(8)
+    )
+    root = make_project(
+        {
+            "content/modules/alpha.yaml": MODULE + items,
+            "content/packs/basic.yaml": PACK.replace("questions: 2", "questions: 6"),
+            "content/packs/basic-uk.yaml": UK_PACK,
+        }
+    )
+    project, _ = load_project(root)
+    cur = project.curriculum
+
+    def forms(pack):
+        return [
+            (f.letter, [(q.item.id, q.answer) for q in f.questions]) for f in draw_forms(pack, cur.pack_modules(pack))
+        ]
+
+    assert forms(cur.packs["basic-uk"]) == forms(cur.packs["basic"])
+    other = cur.packs["basic-uk"].model_copy(update={"translates": None})  # any other pack draws its own
+    assert forms(other) != forms(cur.packs["basic"])

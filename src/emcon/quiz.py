@@ -72,7 +72,7 @@ def draw_forms(pack: Pack, modules: Sequence[Module]) -> list[Form]:
     drawn = draw_items(pack, modules)
     forms = []
     for letter in form_letters(pack.quiz.forms):
-        rng = random.Random(f"emcon-quiz/{pack.id}/{pack.quiz.seed}/form-{letter}")
+        rng = random.Random(f"emcon-quiz/{_drawn_as(pack)}/{pack.quiz.seed}/form-{letter}")
         order = rng.sample(drawn, len(drawn))
         questions = tuple(_question(n, item, module, rng) for n, (module, item) in enumerate(order, 1))
         forms.append(Form(letter, questions))
@@ -81,9 +81,14 @@ def draw_forms(pack: Pack, modules: Sequence[Module]) -> list[Form]:
 
 def self_check_questions(pack: Pack, modules: Sequence[Module]) -> list[FormQuestion]:
     """Return every quiz item of the pack in teaching order, its parts shuffled, for self-study."""
-    rng = random.Random(f"emcon-quiz/{pack.id}/{pack.quiz.seed}/self-check")
+    rng = random.Random(f"emcon-quiz/{_drawn_as(pack)}/{pack.quiz.seed}/self-check")
     pairs = [(module, item) for module in modules for item in module.quiz]
     return [_question(n, item, module, rng) for n, (module, item) in enumerate(pairs, 1)]
+
+
+def _drawn_as(pack: Pack) -> str:
+    """Return the pack whose draw this pack's forms repeat: a translation's forms are its original's, item for item."""
+    return pack.translates or pack.id
 
 
 def form_letters(count: int) -> list[str]:
@@ -98,7 +103,7 @@ def draw_items(pack: Pack, modules: Sequence[Module]) -> list[tuple[Module, obje
     every group (in a shuffled order) until enough are drawn, so a short quiz
     still tests as many objectives as it can.
     """
-    rng = random.Random(f"emcon-quiz/{pack.id}/{pack.quiz.seed}/draw")
+    rng = random.Random(f"emcon-quiz/{_drawn_as(pack)}/{pack.quiz.seed}/draw")
     groups: dict[tuple[str, str], list] = {}
     for module in modules:
         for item in module.quiz:

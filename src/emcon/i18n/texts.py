@@ -155,6 +155,8 @@ def record_texts(project: Project, kind: str, ident: str, record, only: tuple[st
 
 
 def _record(project: Project, kind: str, ident: str, data: dict, audience: str | None = None) -> list[Text]:
+    if (kind, ident) not in project.origins:
+        return []  # a record made in code, not read from a file: no catalog entry can name it
     doc, base = project.origins[(kind, ident)]
     file = _relative(project, doc.path)
     name = file.removeprefix("content/")

@@ -15,7 +15,7 @@ import yaml
 
 from conftest import MODULE, PACK, REPO
 from emcon.loader import parse_document
-from emcon.model import Module, Pack
+from emcon.model import Module
 from emcon.schema import KINDS, combined_schema, schema_for
 
 SCHEMAS = {kind: schema_for(kind) for kind in KINDS} | {"any": combined_schema()}
@@ -219,7 +219,6 @@ def test_editors_get_words_not_a_regular_expression():
     assert patterns and all({"patternErrorMessage", "errorMessage"} & node.keys() for node in patterns)
 
 
-@pytest.mark.skipif("translates" not in Pack.model_fields, reason="packs cannot translate another yet (#16)")
 def test_a_translating_pack_needs_only_its_id_and_language():
     validator = jsonschema.Draft202012Validator(schema_for("pack"))
     assert list(validator.iter_errors({"id": "basic-uk", "translates": "basic", "language": "uk"})) == []

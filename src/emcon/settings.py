@@ -30,16 +30,10 @@ LocalMarking = MarkingLine | dict[Language, MarkingLine]
 class Markings(Strict):
     """The classification banner and the distribution statement a pack prints, unless it names its own."""
 
-    classification: LocalMarking = Field(
-        "",
-        description="the banner at the top and bottom of every page; empty: no banner",
-        examples=["OFFICIAL", {"en": "INTERNAL USE", "uk": "ДЛЯ СЛУЖБОВОГО КОРИСТУВАННЯ"}],
-    )
-    distribution: LocalMarking = Field(
-        "",
-        description="who may receive the material, printed on covers and title slides; empty: none",
-        examples=["Approved for public release."],
-    )
+    classification: LocalMarking = Field("", examples=["OFFICIAL", {"en": "INTERNAL", "uk": "ВНУТРІШНЄ"}])
+    """the banner at the top and bottom of every page, by language; empty: no banner"""
+    distribution: LocalMarking = Field("", examples=["Approved for public release."])
+    """who may receive the material, on covers and title slides, by language; empty: none"""
 
 
 # What an author may write: the mapping, `none`, or nothing (`markings:`); the schema offers the same.
@@ -58,56 +52,45 @@ def _none_is_empty(value: object) -> object:
 class Colours(Strict):
     """Colours of the printed and web documents, as CSS hex (#1f4e79 or #17a), set as the theme's CSS variables."""
 
-    accent: Colour | None = Field(
-        None,
-        description="rules under titles and the masthead, the marking's frame; absent: the theme's (black)",
-        examples=["#1f4e79"],
-    )
-    ink: Colour | None = Field(
-        None, description="body text; keep it dark for contrast. Absent: the theme's (black)", examples=["#111111"]
-    )
+    accent: Colour | None = Field(None, examples=["#1f4e79"])
+    """--accent: rules under titles and the masthead, the marking's frame; absent: the theme's (black)"""
+    ink: Colour | None = Field(None, examples=["#111111"])
+    """--ink: body text; keep it dark for contrast. Absent: the theme's (black)"""
 
 
 class Settings(Strict):
     """emcon.yaml: a curriculum's audiences, markings, branding and defaults (all optional)."""
 
     audiences: dict[Id, LocalText] = Field(
-        {},
-        description=(
-            "the audiences packs and modules are written for: id and display name (per language). "
-            "Absent: any id is accepted and shown as written"
-        ),
-        examples=[{"staff": "Staff", "contractor": {"en": "Contractors", "uk": "Підрядники"}}],
+        {}, examples=[{"staff": "Staff", "contractor": {"en": "Contractors", "uk": "Підрядники"}}]
     )
+    """the audiences packs and modules are written for: id and the name readers see (one text, or one per
+    language). Once declared, every audience a pack or module names must be one of them. Absent: any id,
+    shown as written"""
     markings: Annotated[Markings, BeforeValidator(_none_is_empty, json_schema_input_type=MarkingsLike)] = Field(
-        Markings(),
-        description="default classification banner and distribution statement of every pack; `none`: no markings",
-        examples=["none", {"classification": "OFFICIAL", "distribution": "Internal use only."}],
+        Markings(), examples=["none", {"classification": "OFFICIAL", "distribution": "Internal use only."}]
     )
+    """the classification banner and distribution statement of every pack that names none; `none`: no markings"""
     organisation: LocalText | None = Field(
-        None,
-        description="the issuing organisation, printed on covers and title slides",
-        examples=["Northwind Training Centre", {"en": "Civil Defence School", "uk": "Школа цивільного захисту"}],
+        None, examples=["Northwind Training Centre", {"en": "Civil Defence School", "uk": "Школа цивільного захисту"}]
     )
-    course: Line | None = Field(
-        None, description="the course number, printed on covers and title slides", examples=["OPS-104"]
-    )
-    logo: Line | None = Field(
-        None,
-        description="an SVG or PNG file inside the project (path from the folder of emcon.yaml), shown on covers",
-        examples=["content/figures/logo.svg"],
-    )
-    colours: Colours = Field(Colours(), description="colours of the documents")
+    """the issuing organisation (one text, or one per language), on covers, title slides and quiz forms"""
+    course: Line | None = Field(None, examples=["OPS-104"])
+    """the course number, on covers, title slides and quiz forms"""
+    logo: Line | None = Field(None, examples=["content/figures/logo.svg"])
+    """an SVG or PNG file inside the project (a path from the folder of emcon.yaml), on covers, title slides
+    and quiz forms; an SVG must be only a picture, as figures are"""
+    colours: Colours = Colours()
+    """colours of the documents, set as the theme's CSS variables"""
     quiz_fields: dict[Id, LocalText] = Field(
-        {},
-        description=(
-            "what a learner writes at the top of a quiz form: id and label (per language), in order. "
-            "A pack's quiz.fields picks some by id. Absent: name and date"
-        ),
-        examples=[{"name": "Name", "team": {"en": "Team", "uk": "Команда"}, "date": "Date"}],
+        {}, examples=[{"name": "Name", "team": {"en": "Team", "uk": "Команда"}, "date": "Date"}]
     )
-    page_size: PageSize = Field("A4", description="page size of packs that do not name one")
-    language: Language = Field("en", description="language of packs that do not name one", examples=["en", "uk"])
+    """what a learner writes at the top of a quiz form: id and label (one text, or one per language), in
+    order. A pack's quiz.fields picks some of them by id. Absent: name and date, in the theme's words"""
+    page_size: PageSize = "A4"
+    """the page size of packs that name none (A4 or Letter)"""
+    language: Language = Field("en", examples=["en", "uk"])
+    """the language of packs that name none"""
 
     def text(self, value: str | dict[str, str] | None, language: str) -> str:
         """Return the text of value in language: its own, else its base language's, else English, else the first."""

@@ -23,7 +23,7 @@ from lxml import etree
 
 from conftest import BASE, flat
 from emcon.build import build
-from emcon.localize import choice_letter, form_letter, long_date, number, quotation_marks
+from emcon.localize import apostrophes, choice_letter, form_letter, long_date, number, quotation_marks
 from emcon.model import Curriculum, GlossaryTerm, Module, Pack
 from emcon.project import load_project
 
@@ -63,6 +63,11 @@ def test_dates_and_numbers_are_written_the_ukrainian_way():
     assert long_date(datetime.date(2026, 11, 30), "uk") == "30 листопада 2026\u202fр."  # a narrow no-break space
     assert long_date(datetime.date(2026, 11, 30), "en") == "2026-11-30"
     assert number(1500.5, "uk") == "1\u00a0500,5"
+
+
+def test_the_apostrophe_inside_a_ukrainian_word_is_the_modifier_letter():
+    assert apostrophes("звʼязок, зв'язок, зв’язок; don't", "uk") == "звʼязок, звʼязок, звʼязок; don't"
+    assert apostrophes("зв'язок", "en") == "зв'язок"
 
 
 @pytest.mark.parametrize(

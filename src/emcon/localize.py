@@ -17,6 +17,8 @@ CHOICE_LETTERS = {"uk": CYRILLIC_LETTERS}
 FORM_LETTERS = {"uk": CYRILLIC_LETTERS}
 # Quotation marks by language: outer pair, inner pair. A language not named keeps its text as written.
 QUOTES = {"uk": (("«", "»"), ("„", "“"))}
+# The apostrophe inside a word, by language: Ukrainian writes ʼ (U+02BC, a letter), as TERMS-uk.md decides.
+APOSTROPHES = {"uk": ("ʼ", re.compile(r"(?<=[а-яіїєґА-ЯІЇЄҐ])['’](?=[а-яіїєґА-ЯІЇЄҐ])"))}
 
 
 def base_language(language: str) -> str:
@@ -108,17 +110,23 @@ def quotation_marks(text: str, language: str) -> str:
     return "".join(out)
 
 
+def apostrophes(text: str, language: str) -> str:
+    """Return text with the language's own apostrophe inside its words: зв'язок -> звʼязок in Ukrainian."""
+    own = APOSTROPHES.get(base_language(language))
+    return own[1].sub(own[0], text) if own else text
+
+
 def typeset(record, language: str, keep: frozenset[str] = frozenset({"original"})):
-    """Return a model record with the language's quotation marks in every text (fields named in keep untouched).
+    """Return a model record with the language's quotation marks and apostrophes in every text (keep: untouched).
 
     A translated quote's English `original` keeps its marks: it is printed as the source has it.
     """
-    if base_language(language) not in QUOTES:
+    if base_language(language) not in QUOTES | APOSTROPHES:
         return record
 
     def clean(value):
         if isinstance(value, str):
-            return quotation_marks(value, language)
+            return apostrophes(quotation_marks(value, language), language)
         if isinstance(value, list):
             return [clean(v) for v in value]
         if isinstance(value, dict):

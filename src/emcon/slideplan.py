@@ -43,6 +43,9 @@ MOST_LINES = 3  # list items on one slide in 24 pt type
 MOST_CHARS = 280  # of list items under a heading: about seven lines of 24 pt type on a slide
 MOST_RULES = 3  # per column of the Do and Don't slide
 MOST_RULE_CHARS = 165  # per column: about seven lines of 20 pt type in half a slide
+MOST_RULE_LINES = 7  # per column, measured: Ukrainian words run longer than the characters suggest
+RULE_COLUMN_MM = 97  # a column of the Do and Don't slide, less its mark (slides.css), as fit.width_mm measures
+RULE_PT = 20
 MOST_QUOTES_IN_A_ROW = 2
 MOST_CHECK_QUESTIONS = 3
 NOTE_WORDS = 260  # notes beneath a slide on one notes page
@@ -487,7 +490,7 @@ def exercise_slide(n: int, exercise: Exercise, words: Words) -> Slide:
 
 def rules_slide(n: int, module: Module, words: Words) -> Slide:
     rules = module.rules
-    do, dont = fitting(rules.do, MOST_RULE_CHARS, MOST_RULES), fitting(rules.dont, MOST_RULE_CHARS, MOST_RULES)
+    do, dont = (lines_fitting(fitting(r, MOST_RULE_CHARS, MOST_RULES)) for r in (rules.do, rules.dont))
     notes = [words.deck["notes_rules"]]
     rest = [r for r in rules.do if r not in do] + [r for r in rules.dont if r not in dont]
     if rest:
@@ -513,6 +516,31 @@ def fitting(items: list[str], most_chars: int, most: int = MOST_LINES) -> list[s
         taken.append(item if len(item) <= most_chars else shorten(item, most_chars))
         total += len(item)
     return taken
+
+
+def lines_fitting(items: list[str]) -> list[str]:
+    """Return the first items that fit a column of the Do and Don't slide in measured lines (at least one)."""
+    taken, total = [], 0
+    for item in items:
+        total += wrapped_lines(plain_text(item), RULE_COLUMN_MM, RULE_PT)
+        if taken and total > MOST_RULE_LINES:
+            break
+        taken.append(item)
+    return taken
+
+
+def wrapped_lines(text: str, width_mm: float, size_pt: float) -> int:
+    """Return how many lines text takes in a box width_mm wide, wrapped at words (fit.width_mm measures)."""
+    from .fit import width_mm as measure
+
+    lines, line = 1, ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if line and measure(candidate, size_pt) > width_mm:
+            lines, line = lines + 1, word
+        else:
+            line = candidate
+    return lines
 
 
 def points_slides(n: int, points: list[str], words: Words) -> list[Slide]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -11,9 +13,11 @@ import yaml
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+import emcon
 from conftest import MODULE, PACK, REPO, line_of
 from emcon.cli import main
 from emcon.schema import KINDS, schema_for
+from emcon.theme import default_theme_dir
 
 
 def problem_lines(output: str) -> list[str]:
@@ -207,7 +211,9 @@ def test_init_makes_a_curriculum_that_checks_clean_and_builds(tmp_path, run):
     folder = tmp_path / "course"
     result = run("init", folder)
     assert result.exit_code == 0, result.output
-    assert (folder / "templates/README.md").is_file() and (folder / ".gitignore").read_text() == "build/\n"
+    assert (folder / "templates/README.md").is_file() and (
+        folder / ".gitignore"
+    ).read_text() == "build/\n.build.emcon-lock\n"
     for name, kind in (
         ("content/modules/phones-in-a-group.yaml", "module"),
         ("content/packs/first-pack.yaml", "pack"),
@@ -220,7 +226,7 @@ def test_init_makes_a_curriculum_that_checks_clean_and_builds(tmp_path, run):
         jsonschema.Draft202012Validator(schema).validate(as_json(yaml.safe_load(text)))
     check = run("check", "--project", folder, "--strict")
     assert check.exit_code == 0, check.output
-    assert check.output.endswith("1 modules, 1 packs: 0 errors, 0 warnings\n")
+    assert check.output.endswith("1 module, 1 pack: 0 errors, 0 warnings\n")
     build = run("build", "--project", folder, "--only", "briefing-html", "--only", "briefing-pdf")
     assert build.exit_code == 0, build.output
     pdf = PdfReader(folder / "build/first-pack/briefing.pdf")
@@ -288,3 +294,33 @@ def test_schema_rejects_a_broken_module():
     assert "'title' is a required property" in messages
     assert any("'minuets' was unexpected" in m for m in messages)
     assert not validator.is_valid(dict(module, quiz=[dict(module["quiz"][0], type="essay")]))
+
+
+# ---------------------------------------------------------------- commands that help
+
+NO_CONTENT = (
+    "error: no content/ folder in {}, so it holds no curriculum: start one with `emcon init DIR`, "
+    "or pass --project DIR naming the folder that holds content/\n"
+)
+
+
+@pytest.mark.parametrize("command", [("check",), ("list",), ("build",), ("new", "module", "first")])
+def test_a_folder_without_content_names_the_folder_and_the_way_out(tmp_path, command):
+    with contextlib.chdir(tmp_path):
+        result = CliRunner().invoke(main, list(command))
+    assert result.exit_code == 1
+    assert result.output == NO_CONTENT.format(tmp_path.resolve())  # no meaningless ".:1:"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_theme_path_prints_the_default_theme_folder(run):
+    result = run("theme", "path")
+    assert result.exit_code == 0
+    folder = Path(result.output.rstrip("\n"))
+    assert (
+        folder == default_theme_dir()
+        and (folder / "briefing.html").is_file()
+        and (folder / "strings/en.yaml").is_file()
+    )
+    readme = (Path(emcon.__file__).parent / "skeletons/init/templates/README.md").read_text(encoding="utf-8")
+    assert "    emcon theme path\n" in readme and "python -c" not in readme

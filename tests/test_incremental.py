@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -166,7 +167,7 @@ def run_build_process(root: Path) -> str:
 def test_a_rebuild_with_nothing_changed_does_not_load_weasyprint(make_project):
     root = make_project()
     first = run_build_process(root)
-    assert "built 1 PDFs, 0 unchanged" in first and "weasyprint loaded: True" in first
+    assert "built 1 PDF, 0 unchanged" in first and "weasyprint loaded: True" in first
     again = run_build_process(root)
     assert "built 0 PDFs, 1 unchanged" in again and "(nothing changed)" in again
     assert "weasyprint loaded: False" in again
@@ -187,7 +188,7 @@ def test_a_deleted_output_is_built_again(make_project, run):
     assert run("build", "--project", root, "--only", "briefing-pdf").exit_code == 0
     (root / "build/basic/briefing.pdf").unlink()
     result = run("build", "--project", root, "--only", "briefing-pdf")
-    assert "built 1 PDFs, 0 unchanged" in result.output
+    assert "built 1 PDF, 0 unchanged" in result.output
     assert (root / "build/basic/briefing.pdf").is_file()
 
 
@@ -199,18 +200,37 @@ def test_other_options_are_not_taken_for_nothing_changed(make_project, run):
     assert "built 0 PDFs, 1 unchanged" in result.output
 
 
-def test_progress_lines_only_when_asked_off_a_terminal(make_project, run):
+def test_progress_comes_line_by_line_into_a_pipe_and_the_last_line_names_the_landing_page(make_project):
     root = make_project(THREE_PACKS)
-    quiet = run("build", "--project", root, "--only", "briefing-pdf", "-j", "1")
-    assert quiet.stderr == ""
-    assert quiet.stdout.startswith("built 3 PDFs, 0 unchanged")
-    (root / "build").rename(root / "old")
-    loud = run("build", "--project", root, "--only", "briefing-pdf", "-j", "1", "-v")
-    lines = [re.fullmatch(r"\[(\d)/3\] (\S+): (\d+) pages?, \d+\.\ds", line) for line in loud.stderr.splitlines()]
-    assert all(lines), loud.stderr
-    assert [m[1] for m in lines] == ["1", "2", "3"]
-    assert sorted(m[2] for m in lines) == ["basic/briefing.pdf", "both/briefing.pdf", "second/briefing.pdf"]
-    assert sum(int(m[3]) for m in lines) == int(loud.stdout.split()[7])  # "... 3 files, N pages in ..."
+    command = [sys.executable, "-m", "emcon", "build", "--only", "briefing-pdf", "-j", "1"]
+    with subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as build:
+        first = build.stderr.readline()
+        read_at = time.monotonic()
+        rest, _ = build.stderr.read(), build.wait()
+        finished_at = time.monotonic()
+        stdout = build.stdout.read()
+    assert build.returncode == 0, first + rest
+    # Two more PDFs were laid out after the first line arrived: it was flushed, not held until the end.
+    assert finished_at - read_at > 0.3
+    lines = (first + rest).splitlines()
+    pdfs = [re.fullmatch(r"\[(\d)/3\] (\S+): (\d+) pages?, \d+\.\ds", line) for line in lines[:3]]
+    assert all(pdfs), lines
+    assert [m[1] for m in pdfs] == ["1", "2", "3"]
+    assert sorted(m[2] for m in pdfs) == ["basic/briefing.pdf", "both/briefing.pdf", "second/briefing.pdf"]
+    packs = [re.fullmatch(r"pack (\S+): 1 file, (\d+) pages?, \d+\.\ds", line) for line in lines[3:]]
+    assert all(packs) and [m[1] for m in packs] == ["basic", "both", "second"], lines
+    pages = sum(int(m[3]) for m in pdfs)
+    assert sum(int(m[2]) for m in packs) == pages
+    summary, landing = stdout.splitlines()
+    assert re.fullmatch(rf"built 3 PDFs, 0 unchanged, 3 files, {pages} pages in \d+\.\ds -> build", summary)
+    assert landing == "open build/index.html: the landing page, per pack for learners, the instructor and the LMS"
+
+
+def test_one_pdf_and_one_file_are_singular(make_project, run):
+    root = make_project({"content/packs/basic.yaml": PACK})
+    result = run("build", "--project", root, "--only", "briefing-pdf", "--out", root / "out")
+    assert re.match(r"built 1 PDF, 0 unchanged, 1 file, \d+ pages in ", result.stdout), result.stdout
+    assert re.search(r"^pack basic: 1 file, \d+ pages, ", result.stderr, re.M), result.stderr
 
 
 def test_a_build_of_some_kinds_renders_no_template_of_the_others(make_project, run):

@@ -130,8 +130,10 @@ def test_inject_puts_the_script_before_the_closing_body():
 def test_serve_refuses_a_folder_without_content(tmp_path, run):
     result = run("serve", "--project", tmp_path, "--port", free_port())
     assert result.exit_code == 1
-    message = "no content/ folder here; run `emcon init` or pass --project"
-    assert result.output.splitlines()[0] == f"{tmp_path.as_posix()}:1: {message}"
+    assert result.output == (
+        f"error: no content/ folder in {tmp_path.resolve()}, so it holds no curriculum: start one with "
+        "`emcon init DIR`, or pass --project DIR naming the folder that holds content/\n"
+    )
     assert not (tmp_path / "build").exists()
 
 

@@ -72,7 +72,12 @@ class _Planned:
         return f"{self.pack}/{self.output.path}"
 
 
-Progress = Callable[[str, int, int, int], None]  # name, pages, outputs done, outputs to lay out
+@dataclass(frozen=True)
+class Progress:
+    """What to call as the build goes: a PDF is laid out, a pack's files are all written."""
+
+    pdf_done: Callable[[str, int, int, int], None]  # name, pages, PDFs done, PDFs to lay out
+    pack_done: Callable[[str, int, int], None] = lambda pack, files, pages: None  # pack, its files, its pages
 
 
 def build_inputs(project_dir: Path, pack_ids: tuple[str, ...], only: set[str] | None) -> str | None:
@@ -212,6 +217,8 @@ def _write_build(staging, out, packs, planned, only, jobs, progress, report, the
                     staging.reuse(f"{pack}/{path}", out / pack / path)
                     entries[pack].append(entry)
         staging.write(f"{pack}/{MANIFEST}", manifest_bytes(pack, entries[pack]))
+        if progress is not None:
+            progress.pack_done(pack, len(entries[pack]), sum(e.get("pages") or 0 for e in entries[pack]))
 
 
 def _finish_index(staging: Staging, theme: Theme, packs: dict, settings=None) -> None:
@@ -355,7 +362,7 @@ def _start_worker(parent: int) -> None:
 
 def _tick(progress: Progress | None, name: str, results: dict, total: int) -> None:
     if progress is not None:
-        progress(name, results[name][1], len(results), total)
+        progress.pdf_done(name, results[name][1], len(results), total)
 
 
 def _document(job: PdfJob) -> tuple[str, str, list[Path]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,11 +10,12 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .errors import BuildError, ContentError, Problem, errors_in, problem_lines, summarize
+from .errors import ContentError, NoCurriculum, Problem, count, errors_in, problem_lines, summarize
 
 # The content model (pydantic), the templates and WeasyPrint are imported inside the
 # commands that use them: `emcon build` with nothing changed answers in a tenth of a second.
 if TYPE_CHECKING:
+    from .build import Progress
     from .project import Project
 
 OUTPUT_KINDS = (
@@ -102,7 +102,7 @@ def check(project_dir: Path, strict: bool, sources_dir: Path | None, output_form
     if sources_dir is None:
         click.echo("note: quotes were not checked against their sources (pass --sources DIR)")
     cur = project.curriculum
-    click.echo(f"{len(cur.modules)} modules, {len(cur.packs)} packs: {summarize(problems)}")
+    click.echo(f"{count(len(cur.modules), 'module')}, {count(len(cur.packs), 'pack')}: {summarize(problems)}")
 
 
 @main.command()
@@ -115,7 +115,7 @@ def check(project_dir: Path, strict: bool, sources_dir: Path | None, output_form
 @click.option(
     "--only", "only", multiple=True, type=click.Choice(OUTPUT_KINDS), help="Build only these kinds (repeatable)."
 )
-@click.option("--verbose", "-v", is_flag=True, help="Report every PDF as it finishes, even off a terminal.")
+@click.option("--verbose", "-v", is_flag=True, hidden=True, help="Kept for old scripts: progress is always shown.")
 def build(
     project_dir: Path,
     packs: tuple[str, ...],
@@ -124,9 +124,10 @@ def build(
     only: tuple[str, ...],
     verbose: bool,
 ) -> None:
-    """Build every pack (or the named ones) into build/."""
+    """Build every pack (or the named ones) into build/, one line per PDF and per pack as each is done."""
     from .build import build as run_build
     from .build import build_inputs, previous_report
+    from .project import shown_path
 
     started = time.perf_counter()
     # Absolute, but a link named as the output stays a link: the build refuses it rather than follow it.
@@ -137,14 +138,14 @@ def build(
     if report is None:
         project, _ = load_or_fail(project_dir)
         _note_english_left(project, packs)
-        show = verbose or sys.stderr.isatty()
-        report = run_build(project, out, packs, kinds, jobs, _progress_printer(started) if show else None, inputs)
+        report = run_build(project, out, packs, kinds, jobs, _progress_printer(started), inputs)
     click.echo(
-        f"built {len(report.rendered)} PDFs, {len(report.unchanged)} unchanged, {report.files} files, "
-        f"{report.pages} pages in {time.perf_counter() - started:.1f}s -> {out}"
-        + (" (nothing changed)" if report.up_to_date else "")
+        f"built {count(len(report.rendered), 'PDF')}, {len(report.unchanged)} unchanged, "
+        f"{count(report.files, 'file')}, {count(report.pages, 'page')} in {time.perf_counter() - started:.1f}s "
+        f"-> {shown_path(out)}" + (" (nothing changed)" if report.up_to_date else "")
     )
-    click.echo(f"open {out / 'index.html'}: the landing page, per pack for learners, the instructor and the LMS")
+    landing = shown_path(out / "index.html")
+    click.echo(f"open {landing}: the landing page, per pack for learners, the instructor and the LMS")
 
 
 def _note_english_left(project: Project, packs: tuple[str, ...]) -> None:
@@ -157,16 +158,25 @@ def _note_english_left(project: Project, packs: tuple[str, ...]) -> None:
         click.echo(str(note), err=True)
 
 
-def _progress_printer(started: float):
-    """Return a callback that prints a line on stderr for every PDF laid out."""
+def _progress_printer(started: float) -> Progress:
+    """Return the callbacks that print a line on stderr for every PDF laid out and every pack written.
 
-    def report(name: str, pages: int, done: int, total: int) -> None:
+    click.echo flushes each line, so the lines come as the work is done, also into a pipe or a log file.
+    """
+    from .build import Progress
+
+    def pdf_done(name: str, pages: int, done: int, total: int) -> None:
         width = len(str(total))
-        seconds = time.perf_counter() - started
-        unit = "page" if pages == 1 else "pages"
-        click.echo(f"[{done:>{width}}/{total}] {name}: {pages} {unit}, {seconds:.1f}s", err=True)
+        click.echo(f"[{done:>{width}}/{total}] {name}: {count(pages, 'page')}, {_since(started)}", err=True)
 
-    return report
+    def pack_done(pack: str, files: int, pages: int) -> None:
+        click.echo(f"pack {pack}: {count(files, 'file')}, {count(pages, 'page')}, {_since(started)}", err=True)
+
+    return Progress(pdf_done, pack_done)
+
+
+def _since(started: float) -> str:
+    return f"{time.perf_counter() - started:.1f}s"
 
 
 def _problems_json(project: Project | None, problems: list[Problem], strict: bool, quotes_checked: bool) -> str:
@@ -292,12 +302,25 @@ def translate_update(project_dir: Path, language: str) -> None:
 
     content = project_dir.resolve() / CONTENT
     if not content.is_dir():
-        raise BuildError(f"{shown_path(project_dir.resolve())}: no {CONTENT}/ folder here; pass --project")
+        raise NoCurriculum(project_dir.resolve())
     path, created, n = update(content, language, shown_path(content / "locale"))
     click.echo(
         f"{'created' if created else 'updated'} {shown_path(path)}: {n.translated} translated, {n.fuzzy} fuzzy, "
         f"{n.untranslated} untranslated, {n.obsolete} obsolete"
     )
+
+
+@main.group()
+def theme() -> None:
+    """The default theme that a curriculum's templates/ overrides."""
+
+
+@theme.command("path")
+def theme_path() -> None:
+    """Print the default theme's folder: copy a file from it into templates/ to override it."""
+    from .theme import default_theme_dir
+
+    click.echo(default_theme_dir())
 
 
 @main.command()

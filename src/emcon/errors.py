@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import click
 
@@ -63,6 +64,16 @@ class BuildError(click.ClickException):
         click.echo(f"error: {printable(self.message)}", err=True)
 
 
+class NoCurriculum(BuildError):
+    """The folder named as the project holds no content/: say which folder, and how to start one."""
+
+    def __init__(self, root: Path):
+        super().__init__(
+            f"no content/ folder in {root}, so it holds no curriculum: start one with `emcon init DIR`, "
+            "or pass --project DIR naming the folder that holds content/"
+        )
+
+
 def problem_lines(problems: list[Problem]) -> list[str]:
     """Return each problem once, as path:line: message, sorted by file and line."""
     return [str(p) for p in sorted(set(problems))]
@@ -77,8 +88,9 @@ def summarize(problems: list[Problem]) -> str:
     """Return the closing line: how many errors and warnings."""
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    return f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
+    return f"{count(errors, 'error')}, {count(warnings, 'warning')}"
 
 
-def _count(n: int, noun: str) -> str:
+def count(n: int, noun: str) -> str:
+    """Return "1 error", "2 errors": n and the noun, plural unless n is 1."""
     return f"{n} {noun}" + ("" if n == 1 else "s")

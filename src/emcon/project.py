@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import checks
-from .errors import Problem
+from .errors import NoCurriculum, Problem
 from .loader import Document, Loc, read_document
 from .model import Curriculum, GlossaryTerm, Module, Pack, Source
 from .settings import SETTINGS_FILE, Settings
@@ -54,7 +54,7 @@ def load_project(root: Path, sources_dir: Path | None = None) -> tuple[Project |
     root = root.resolve()
     content = root / CONTENT
     if not content.is_dir():
-        return None, [Problem(shown_path(root), 1, f"no {CONTENT}/ folder here; run `emcon init` or pass --project")]
+        raise NoCurriculum(root)
     problems: list[Problem] = _unreadable_names(content)
     settings, settings_doc = load_settings(root, problems)
     origins: dict[tuple[str, str], tuple[Document, Loc]] = {}

@@ -24,7 +24,7 @@ import click
 import watchfiles
 
 from .build import build
-from .errors import BuildError, ContentError, errors_in, problem_report
+from .errors import BuildError, ContentError, NoCurriculum, errors_in, problem_report
 from .project import CONTENT, load_project
 
 HOST = "127.0.0.1"  # a preview for the author alone: never reachable from the network
@@ -148,7 +148,7 @@ def inject(page: bytes) -> bytes:
 def serve(root: Path, port: int, html_kinds: set[str]) -> None:
     """Serve root's build on 127.0.0.1:port until Ctrl-C or SIGTERM, rebuilding on change."""
     if not (root / CONTENT).is_dir():
-        raise ContentError(load_project(root)[1])  # says there is no content/ and what to do
+        raise NoCurriculum(root.resolve())  # says which folder holds no content/ and what to do
     out = root / "build"
     state = BuildState()
     server = _start_server(out, port, state)

@@ -107,10 +107,11 @@ def test_check_json_carries_every_problem_sorted(make_project, run):
     assert result.exit_code == 1
     document = json.loads(result.output)
     assert document["ok"] is False
-    assert document["summary"] == "2 errors, 0 warnings"
+    assert document["summary"] == "2 errors, 1 warning"
     problems = document["problems"]
     assert [(p["path"].rsplit("/", 1)[-1], p["line"], p["severity"]) for p in problems] == [
         ("alpha.yaml", 5, "error"),
+        ("alpha.yaml", 8, "warning"),  # the module failed validation, yet its objectives are linted in the same run
         ("zeta.yaml", 2, "error"),
     ]
     assert problems[0]["message"] == "minutes: expected a whole number, got text ('five')"

@@ -24,27 +24,36 @@ if TYPE_CHECKING:
 
 
 def check_project(project: Project, sources_dir: Path | None = None) -> list[Problem]:
-    """Run every cross-record check; return the problems found."""
+    """Run every cross-record check; return the problems found.
+
+    Checks of one record at a time also look at the records saved from files that failed
+    validation (project.readable), so an author sees every problem in one run; checks that
+    add up several records (timings, coverage, what is used nowhere) look only at records
+    that passed, or stay silent when a failed record could change their answer.
+    """
+    readable = project.readable
     problems: list[Problem] = []
-    checks = (
+    for check in (
         check_reserved_ids,
         check_references,
-        check_audiences,
-        check_settings_languages,
         check_quiz_items,
-        check_timings,
-        check_assessment,
-        check_usage,
         check_links,
         check_languages,
         check_glyphs,
+        check_usage,
+    ):
+        problems += check(readable)
+    for check in (
+        check_audiences,
+        check_settings_languages,
+        check_timings,
+        check_assessment,
         check_cards,
         check_translations,
-    )
-    for check in checks:
+    ):
         problems += check(project)
     if sources_dir is not None:
-        problems += check_quotes(project, sources_dir)
+        problems += check_quotes(readable, sources_dir)
     problems += lint_project(project)
     return problems
 
@@ -70,7 +79,7 @@ def check_reserved_ids(project: Project) -> Iterator[Problem]:
 
 
 def check_references(project: Project) -> Iterator[Problem]:
-    """Every id a record names must exist."""
+    """Every id a record names must exist (or be defined by a record that failed, which says so itself)."""
     cur = project.curriculum
     for pack in cur.packs.values():
         for i, ident in enumerate(pack.modules):
@@ -154,10 +163,11 @@ def _audience_ids(data, loc: tuple) -> Iterator[tuple[tuple, str]]:
 
 def _shown_parts(project: Project, module: Module) -> Iterator[Problem]:
     """A step's `shows` names parts the module has, by their place in the module as written."""
+    damaged = project.damaged.get(("module", module.id), frozenset())
     for i, step in enumerate(module.steps):
         for j, ref in enumerate(step.shows):
             name, _, index = ref.partition("[")
-            if not index:
+            if not index or name in damaged:  # parts left out of a salvaged module: places unknown
                 continue
             count = len(getattr(module, name))
             if int(index.rstrip("]")) >= count:
@@ -166,6 +176,16 @@ def _shown_parts(project: Project, module: Module) -> Iterator[Problem]:
                 yield project.problem(
                     "module", module.id, loc, f"{loc_text(loc)}: '{ref}' is not a part of this module; it has {have}"
                 )
+
+
+def _objective_ids(project: Project, module: Module) -> set[str] | None:
+    """Return the ids of the module's objectives, as written if some failed validation; None if unknown."""
+    if "objectives" not in project.damaged.get(("module", module.id), frozenset()):
+        return {o.id for o in module.objectives}
+    written = project.raw("module", module.id).get("objectives")
+    if not isinstance(written, list):
+        return None
+    return {o["id"] for o in written if isinstance(o, dict) and isinstance(o.get("id"), str)}
 
 
 def _module_references(project: Project, module: Module) -> Iterator[Problem]:
@@ -182,14 +202,16 @@ def _module_references(project: Project, module: Module) -> Iterator[Problem]:
         for j, s in enumerate(c.sources)
     ]
     refs += [(("quiz", i, "source"), "source", q.source, cur.sources) for i, q in enumerate(module.quiz)]
-    refs += [(("quiz", i, "objective"), "objective", q.objective, objectives) for i, q in enumerate(module.quiz)]
-    refs += [
-        (("steps", i, "objectives", j), "objective", o, objectives)
-        for i, s in enumerate(module.steps)
-        for j, o in enumerate(s.objectives)
-    ]
+    written = _objective_ids(project, module)
+    if written is not None:
+        refs += [(("quiz", i, "objective"), "objective", q.objective, written) for i, q in enumerate(module.quiz)]
+        refs += [
+            (("steps", i, "objectives", j), "objective", o, written)
+            for i, s in enumerate(module.steps)
+            for j, o in enumerate(s.objectives)
+        ]
     for loc, kind, ident, known in refs:
-        if ident not in known and kind not in project.unread:
+        if ident not in known and kind not in project.unread and ident not in project.failed_ids.get(kind, ()):
             yield project.problem("module", module.id, loc, f"{loc_text(loc)}: " + _unknown(kind, ident, known))
     yield from _shown_parts(project, module)
     for i, section in enumerate(module.sections):
@@ -339,7 +361,7 @@ def _forms_cover_objectives(project: Project) -> Iterator[Problem]:
 
 def check_usage(project: Project) -> Iterator[Problem]:
     """Warn about sources cited nowhere."""
-    if project.broken:
+    if not project.citations_known():
         return  # a module that failed to load may be the one that cites them
     cur = project.curriculum
     cited = set().union(*(m.cited_sources() for m in cur.modules.values()))

@@ -6,12 +6,14 @@ author can act on, pinned to the line of the offending value.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import functools
 import re
-from typing import Any, TypeVar
+from functools import lru_cache
+from typing import Any, TypeVar, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError, create_model
 
 from . import model, settings
 from .errors import Problem
@@ -29,26 +31,67 @@ def validate_record(doc: Document, cls: type[M], loc: Loc = ()) -> tuple[M | Non
     if data is UNREADABLE:
         return None, []  # the loader has said why
     if not isinstance(data, dict):
-        return None, [doc.problem(loc, f"expected a mapping of {_noun(cls)} fields, got {_type_name(data)}")]
+        return None, [doc.problem(loc, f"expected a mapping of {_noun(cls)} fields, got {type_name(data)}")]
     try:
         return cls.model_validate(data), []
     except ValidationError as exc:
         return None, _problems(doc, loc, exc, _field_names(cls.__module__))
 
 
-def validate_list(doc: Document, cls: type[M]) -> tuple[list[tuple[int, M]], list[Problem]]:
-    """Validate a document that is a list of records; return (index, record) pairs."""
-    if doc.data is UNREADABLE:
-        return [], []  # the loader has said why
-    if not isinstance(doc.data, list):
-        return [], [doc.problem((), f"expected a list of {_noun(cls)} records, got {_type_name(doc.data)}")]
-    records, problems = [], []
-    for i in range(len(doc.data)):
-        record, found = validate_record(doc, cls, (i,))
-        problems += found
-        if record is not None:
-            records.append((i, record))
-    return records, problems
+SALVAGE_ROUNDS = 10  # each round leaves out what failed; what still fails after these is given up
+
+
+def salvage_record(doc: Document, cls: type[M], loc: Loc = ()) -> tuple[M | None, frozenset[str]]:
+    """Return the record at loc with the parts that failed validation left out, and the fields that lost parts.
+
+    A record that failed validation is still checked across records (its references, its quiz
+    items), so an author sees every problem in one run. Unknown keys are dropped (nothing reads
+    them: an empty set of fields means the record is whole); an item of a list that fails is left
+    out, and a field that fails is emptied. A record whose id fails is given up (None).
+    """
+    data = copy.deepcopy(_at(doc.data, loc))
+    if not isinstance(data, dict):
+        return None, frozenset()
+    emptied: set[str] = set()
+    damaged: set[str] = set()
+    for _ in range(SALVAGE_ROUNDS):
+        lenient = _lenient(cls, frozenset(emptied))
+        try:
+            return lenient.model_validate(data), frozenset(damaged)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+        drops: set[tuple[Loc, int]] = set()
+        for error in errors:
+            where = _data_loc(data, (), error["loc"])
+            if not where or where[0] == "id":
+                return None, frozenset()
+            if error["type"] == "extra_forbidden":
+                _at(data, where[:-1]).pop(where[-1], None)
+                continue
+            damaged.add(where[0])
+            index = next((k for k, part in enumerate(where) if isinstance(part, int)), None)
+            if index is not None:
+                drops.add((where[:index], where[index]))
+            else:
+                data.pop(where[0], None)
+                if cls.model_fields[where[0]].is_required():
+                    emptied.add(where[0])
+        for container, index in sorted(drops, key=lambda drop: -drop[1]):
+            del _at(data, container)[index]
+    return None, frozenset()
+
+
+@lru_cache(maxsize=64)
+def _lenient(cls: type[M], emptied: frozenset[str]) -> type[M]:
+    """Return cls, or a subclass in which the required fields named are optional and empty."""
+    if not emptied:
+        return cls
+    fields: dict[str, Any] = {}
+    for name in emptied:
+        kind = get_origin(cls.model_fields[name].annotation) or cls.model_fields[name].annotation
+        empty = list if kind is list else dict if kind is dict else lambda: None
+        fields[name] = (Any, Field(default_factory=empty))
+    return create_model(f"Salvaged{cls.__name__}", __base__=cls, **fields)
 
 
 def _problems(doc: Document, base: Loc, exc: ValidationError, names: frozenset[str]) -> list[Problem]:
@@ -137,7 +180,7 @@ def describe(error: dict, names: frozenset[str] | None = None) -> str:
         bound = "at least" if kind.startswith("greater") else "at most"
         return f"must be {bound} {ctx.get('ge', ctx.get('le'))}, got {value!r}"
     if kind.startswith(TYPE_ERRORS):
-        return f"expected {_expected(kind)}, got {_type_name(value)}{_quote_hint(kind, value)}"
+        return f"expected {_expected(kind)}, got {type_name(value)}{_quote_hint(kind, value)}"
     if kind == "string_unicode":
         return "holds a character that is not text (a lone surrogate such as \\uD800); remove it"
     if kind == "value_error":
@@ -216,7 +259,8 @@ def _quote_hint(kind: str, value: Any) -> str:
     return ""
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
+    """Return what a value is, in an author's words: text ('six'), a list, nothing."""
     if value is None:
         return "nothing"
     if isinstance(value, str) and len(value) <= 40:

@@ -47,7 +47,7 @@ def letter_build(tmp_path_factory, run):
     args = ("build", "--project", root, "--out", root / "build", "--only", "answer-sheet-pdf", "soldier-basic")
     result = run(*args)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("built 2 PDFs, 0 unchanged, 2 files")
+    assert result.stdout.startswith("built 2 PDFs, 0 unchanged, 2 files")
     assert "(nothing changed)" in run(*args).output  # built incrementally like every other kind
     return root
 

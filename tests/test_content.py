@@ -86,8 +86,9 @@ def test_a_quote_missing_from_its_source_is_reported(make_project, run):
     result = run("check", "--project", root, "--sources", root / "content")
     assert result.exit_code == 1
     assert (
-        f"{(root / 'content/modules/alpha.yaml').as_posix()}:{line_of(MODULE, '  - text: every time')}: quotes[0].text: quote not found verbatim in source 'src'"
-        in result.output
+        f"{(root / 'content/modules/alpha.yaml').as_posix()}:{line_of(MODULE, '  - text: every time')}: quotes[0].text: "
+        "quote not found verbatim in source 'src'; the closest passage first differs at the brackets: "
+        'source "[E]very time you press a button", quote "[e]very time you press a button"' in result.output
     )
 
 

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import markdown
-from .errors import Problem
+from .errors import Problem, count
 from .i18n.checks import check_translations
 from .lint import lint_project
 from .loader import Refused, confined, loc_text, not_utf8
-from .model import ChoiceItem, Matching, Module, MultipleResponse, Ordering, letters, pack_timing
+from .model import NO_COPY, ChoiceItem, Matching, Module, MultipleResponse, Ordering, letters, pack_timing
 from .settings import local_text
+from .verbatim import difference, fold_whitespace
 
 if TYPE_CHECKING:
     from .project import Project
@@ -446,35 +447,47 @@ def _texts(value, loc: tuple) -> Iterator[tuple[tuple, str]]:
             yield from _texts(inner, loc + (key,))
 
 
-def fold_whitespace(text: str) -> str:
-    """Collapse runs of whitespace, so line breaks in YAML or the source do not matter."""
-    return " ".join(text.split())
-
-
 def check_quotes(project: Project, sources_dir: Path) -> Iterator[Problem]:
-    """Every quote appears verbatim in its source's local copy."""
-    texts: dict[str, str | None] = {}
-    for ident, source in project.curriculum.sources.items():
-        path = sources_dir / source.file if source.file else None
-        texts[ident] = None
-        if path is None or not path.is_file() or not path.resolve().is_relative_to(sources_dir.resolve()):
-            yield project.problem(
-                "source",
-                ident,
-                ("file",),
-                f"source '{ident}': local copy {source.file or '(no file given)'} not found in {sources_dir}",
-            )
+    """Every quote appears verbatim in its source's local copy; a source without one says so (not verified)."""
+    cur = project.curriculum
+    quoted = Counter(q.source for m in cur.modules.values() for q in m.quotes)
+    texts: dict[str, str] = {}
+    for ident, source in cur.sources.items():
+        if source.file == NO_COPY:
+            if quoted[ident]:
+                were = "was" if quoted[ident] == 1 else "were"
+                message = f"file: {NO_COPY}: {count(quoted[ident], 'quote')} of source '{ident}' {were} not verified"
+                yield project.problem("source", ident, ("file",), message + " (no local copy)", "note")
             continue
-        try:
-            texts[ident] = fold_whitespace(path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError as exc:
-            message = f"file: {path}: {not_utf8(exc)[1]}"
-            yield project.problem("source", ident, ("file",), message)
-    for module in project.curriculum.modules.values():
+        found = yield from _read_copy(project, ident, source.file, sources_dir)
+        if found is not None:
+            texts[ident] = found
+    for module in cur.modules.values():
         for i, quote in enumerate(module.quotes):
             text = texts.get(quote.source)
             if text is not None and fold_whitespace(quote.text) not in text:
                 loc = ("quotes", i, "text")
-                yield project.problem(
-                    "module", module.id, loc, f"{loc_text(loc)}: quote not found verbatim in source '{quote.source}'"
-                )
+                where = difference(text, fold_whitespace(quote.text))
+                message = f"{loc_text(loc)}: quote not found verbatim in source '{quote.source}'; {where}"
+                yield project.problem("module", module.id, loc, message)
+
+
+def _read_copy(project: Project, ident: str, file: str | None, sources_dir: Path):
+    """Yield why a source's local copy cannot be read; return its text, whitespace folded, or None."""
+    if file is None:
+        message = (
+            f"source '{ident}' names no local copy: add `file: NAME` (its text in {sources_dir}), "
+            f"or `file: {NO_COPY}` when there is none (its quotes are then not verified)"
+        )
+        yield project.problem("source", ident, ("id",), message)
+        return None
+    path = sources_dir / file
+    if not path.is_file() or not path.resolve().is_relative_to(sources_dir.resolve()):
+        message = f"source '{ident}': local copy {file} not found in {sources_dir}"
+        yield project.problem("source", ident, ("file",), message)
+        return None
+    try:
+        return fold_whitespace(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        yield project.problem("source", ident, ("file",), f"file: {path}: {not_utf8(exc)[1]}")
+        return None

@@ -30,16 +30,16 @@ class Problem:
     path: str
     line: int
     message: str
-    severity: str = "error"
+    severity: str = "error"  # or "warning" (an error under --strict), or "note" (never an error)
 
     def __str__(self) -> str:
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = "" if self.severity == "error" else f"{self.severity}: "  # warning: or note:
         return printable(f"{self.path}:{self.line}: {prefix}{self.message}")
 
 
 def errors_in(problems: list[Problem], strict: bool = False) -> list[Problem]:
-    """Return the problems that stop a build (warnings too, when strict)."""
-    return [p for p in problems if strict or p.severity == "error"]
+    """Return the problems that stop a build (warnings too, when strict; notes never do)."""
+    return [p for p in problems if p.severity == "error" or (strict and p.severity == "warning")]
 
 
 class ContentError(click.ClickException):
@@ -85,10 +85,11 @@ def problem_report(problems: list[Problem]) -> str:
 
 
 def summarize(problems: list[Problem]) -> str:
-    """Return the closing line: how many errors and warnings."""
+    """Return the closing line: how many errors and warnings (and notes, if any)."""
     errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
-    return f"{count(errors, 'error')}, {count(warnings, 'warning')}"
+    warnings = sum(p.severity == "warning" for p in problems)
+    notes = len(problems) - errors - warnings
+    return f"{count(errors, 'error')}, {count(warnings, 'warning')}" + (f", {count(notes, 'note')}" if notes else "")
 
 
 def count(n: int, noun: str) -> str:

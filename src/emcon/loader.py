@@ -88,6 +88,9 @@ class Document:
     path: str  # as shown to the user, relative to the project
     data: Any
     lines: dict[Loc, int] = field(default_factory=dict)
+    # Keys that are really the end of the value before them, cut off by a comma inside {...}:
+    # loc of the key -> (the key before it, its whole text as written).
+    comma_keys: dict[Loc, tuple[str, str]] = field(default_factory=dict)
 
     def line(self, loc: Loc = ()) -> int:
         """Return the line of the value at loc, or of its nearest parent."""
@@ -181,7 +184,7 @@ def parse_document(text: str, shown: str) -> tuple[Document | None, list[Problem
     doc = Document(shown, None)
     problems: list[Problem] = []
     try:
-        doc.data = _Converter(loader, doc, problems).convert(node, ())
+        doc.data = _Converter(loader, doc, problems, text).convert(node, ())
     except _Stop as stop:
         return None, [Problem(shown, stop.line, stop.message)]
     finally:
@@ -255,8 +258,8 @@ def _plain_syntax(problem: str, context: str) -> tuple[str, str] | None:
 class _Converter:
     """Turn composed nodes into plain data, recording lines and problems."""
 
-    def __init__(self, loader: yaml.SafeLoader, doc: Document, problems: list[Problem]):
-        self.loader, self.doc, self.problems = loader, doc, problems
+    def __init__(self, loader: yaml.SafeLoader, doc: Document, problems: list[Problem], text: str = ""):
+        self.loader, self.doc, self.problems, self.text = loader, doc, problems, text
         self.nodes = 0
 
     def convert(self, node: Node, loc: Loc) -> Any:
@@ -286,6 +289,8 @@ class _Converter:
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict:
         out: dict = {}
+        if node.flow_style:
+            self._note_comma_keys(node, loc)
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._report(key_node, loc, "merge keys (<<) are not supported; write the keys out")
@@ -301,6 +306,15 @@ class _Converter:
             self.doc.lines[loc + (key,)] = line
             out[key] = self.convert(value_node, loc + (key,))
         return out
+
+    def _note_comma_keys(self, node: MappingNode, loc: Loc) -> None:
+        """Note each key of {...} written without a value right after a plain value: `{title: Read, think}`."""
+        for (before_key, before), (key, value) in zip(node.value, node.value[1:], strict=False):
+            plain = all(isinstance(n, ScalarNode) and not n.style for n in (before, key))
+            if plain and value.tag == "tag:yaml.org,2002:null" and value.start_mark.index == key.end_mark.index:
+                written = " ".join(self.text[before.start_mark.index : key.end_mark.index].split())
+                if written and before_key.value is not None:
+                    self.doc.comma_keys[loc + (key.value,)] = (str(before_key.value), written)
 
     def _key(self, node: Node) -> str | None:
         """Return a key as written: every key in content is a name, so `1:` or `no:` stay text."""

@@ -35,6 +35,7 @@ LANGUAGE = r"^[a-z]{2}(-[A-Z]{2})?$"  # en, uk, en-GB
 Language = Annotated[str, StringConstraints(pattern=LANGUAGE)]
 # A marking may be empty: a pack can print none.
 MarkingLine = Annotated[str, StringConstraints(max_length=500)]
+NO_COPY = "none"  # a source's `file` when there is no local copy to check quotes against
 
 
 class Strict(BaseModel):
@@ -75,8 +76,10 @@ class Source(Strict):
     """the authors, one a line, as credited"""
     reliability: Text
     """how far the source can be trusted and how to use its claims; readers see it in the bibliography"""
-    file: Line | None = Field(None, examples=["nyt-ap-2023.txt"])
-    """local copy of the text, for `emcon check --sources`"""
+    file: Line | None = Field(None, examples=["nyt-ap-2023.txt", NO_COPY])
+    """the local copy of the source's text, a file in the folder given to `emcon check --sources DIR`, which
+    checks every quote against it; `none` when there is no local copy (a web page only): its quotes are then
+    reported as not verified"""
 
 
 class GlossaryTerm(Strict):

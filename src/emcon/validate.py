@@ -103,7 +103,9 @@ def _problems(doc: Document, base: Loc, exc: ValidationError, names: frozenset[s
     for loc, error in found:
         if loc in typos.values():
             continue  # the missing key is reported with its misspelling
-        if loc in typos:
+        if error["type"] == "extra_forbidden" and loc in doc.comma_keys:
+            what = _comma_key(str(loc[-1]), *doc.comma_keys[loc])
+        elif loc in typos:
             what = f"unknown key '{loc[-1]}' (did you mean '{typos[loc][-1]}'?)"
         elif error["type"] == "extra_forbidden" and loc[-1] in names:
             what = _misplaced_key(str(loc[-1]), _at(doc.data, loc[:-1]))
@@ -197,6 +199,15 @@ def _did_you_mean(value: Any, expected: str) -> str:
 def _unknown_key(key: str, names: frozenset[str]) -> str:
     close = difflib.get_close_matches(key, sorted(names), n=1, cutoff=0.7)
     return f"unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+
+
+def _comma_key(key: str, before: str, written: str) -> str:
+    """Return the message for a key that is the end of the text before it, cut off by a comma inside {...}."""
+    quoted = '"' + written.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return (
+        f"unknown key '{key}': the text of '{before}' holds a comma, and inside {{...}} a comma ends the text; "
+        f"put the text in quotes: {before}: {quoted}"
+    )
 
 
 def _misplaced_key(key: str, record: Any) -> str:

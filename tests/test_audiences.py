@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from conftest import MODULE, line_of
+from conftest import FEW_ITEMS, MODULE, line_of
 from emcon.project import load_project
 
 TWO_QUOTES = MODULE.replace(
@@ -32,7 +32,7 @@ per_audience:
 
 def load(root: Path):
     project, problems = load_project(root)
-    assert [p.message for p in problems] == []
+    assert [p.message for p in problems] == [FEW_ITEMS]
     return project.curriculum.modules["alpha"]
 
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 import emcon
-from conftest import MODULE, PACK, REPO, line_of
+from conftest import FEW_ITEMS, MODULE, PACK, QUIZ_LINE, REPO, line_of
 from emcon.cli import main
 from emcon.schema import KINDS, schema_for
 from emcon.theme import default_theme_dir
@@ -37,7 +37,8 @@ def test_vague_objective_verb_gets_bloom_suggestions(make_project, run):
     assert problem_lines(result.output) == [
         f"{path}:{line_of(module, 'action: Understand')}: warning: objectives[0].action: 'understand' cannot be "
         "observed or measured; for bloom 'understand' start with a verb such as explain, describe, summarize, "
-        "classify, compare"
+        "classify, compare",
+        f"{path}:{QUIZ_LINE}: warning: {FEW_ITEMS}",
     ]
 
 
@@ -51,7 +52,7 @@ def test_strict_makes_designer_warnings_errors(make_project, run):
     root = make_project({"content/modules/alpha.yaml": MODULE.replace("Explain why a phone emits", "Know phones")})
     result = run("check", "--project", root, "--strict")
     assert result.exit_code == 1
-    assert result.output.endswith("0 errors, 1 warning\n")
+    assert result.output.endswith("0 errors, 2 warnings\n")  # the vague verb, and 2 quiz items of the 6 asked for
 
 
 def test_module_in_no_pack_unused_term_and_missing_explanation(make_project, run):
@@ -66,9 +67,11 @@ def test_module_in_no_pack_unused_term_and_missing_explanation(make_project, run
     assert problem_lines(result.output) == [
         f"{content}/glossary.yaml:1: warning: glossary term 'emcon' is used by no module; "
         "list it under a module's glossary or remove it",
+        f"{content}/modules/alpha.yaml:{QUIZ_LINE}: warning: {FEW_ITEMS}",
         f"{content}/modules/alpha.yaml:{quiz_line}: warning: quiz[0]: item 'a-1' {unexplained}",
         f"{content}/modules/beta.yaml:1: warning: module 'beta' is in no pack; "
         "list it under a pack's modules to build it",
+        f"{content}/modules/beta.yaml:{QUIZ_LINE}: warning: {FEW_ITEMS}",
         f"{content}/modules/beta.yaml:{quiz_line}: warning: quiz[0]: item 'b-1' {unexplained}",
     ]
 
@@ -94,7 +97,10 @@ def test_module_far_too_short_or_long_for_its_minutes(make_project, run, minutes
     result = run("check", "--project", root)
     assert result.exit_code == 0, result.output
     path = (root / "content/modules/alpha.yaml").as_posix()
-    assert problem_lines(result.output) == [f"{path}:5: warning: {message}"]
+    assert problem_lines(result.output) == [
+        f"{path}:5: warning: {message}",
+        f"{path}:{QUIZ_LINE}: warning: {FEW_ITEMS}",
+    ]
 
 
 # ---------------------------------------------------------------- check --format json
@@ -107,11 +113,12 @@ def test_check_json_carries_every_problem_sorted(make_project, run):
     assert result.exit_code == 1
     document = json.loads(result.output)
     assert document["ok"] is False
-    assert document["summary"] == "2 errors, 1 warning"
+    assert document["summary"] == "2 errors, 2 warnings"
     problems = document["problems"]
     assert [(p["path"].rsplit("/", 1)[-1], p["line"], p["severity"]) for p in problems] == [
         ("alpha.yaml", 5, "error"),
         ("alpha.yaml", 8, "warning"),  # the module failed validation, yet its objectives are linted in the same run
+        ("alpha.yaml", QUIZ_LINE, "warning"),  # and its quiz
         ("zeta.yaml", 2, "error"),
     ]
     assert problems[0]["message"] == "minutes: expected a whole number, got text ('five')"
@@ -124,9 +131,10 @@ def test_check_json_on_clean_content(make_project, run):
     assert result.exit_code == 0
     document = json.loads(result.output)
     assert document["ok"] is True and document["modules"] == 1 and document["packs"] == 1
-    [problem] = document["problems"]
+    problem, few = document["problems"]
     assert problem["severity"] == "warning" and problem["line"] == line_of(MODULE, "action: Explain")
     assert set(problem) == {"path", "line", "message", "severity"}
+    assert (few["line"], few["message"]) == (QUIZ_LINE, FEW_ITEMS)
 
 
 # ---------------------------------------------------------------- list
@@ -149,7 +157,7 @@ def test_list_still_shows_the_table_when_minutes_do_not_add_up(make_project, run
     result = CliRunner().invoke(main, ["list", "--project", str(root)])
     assert result.exit_code == 0
     assert result.stdout.splitlines()[1].split() == ["alpha", "Alpha", "lesson", "soldier", "5", "1", "2", "basic"]
-    assert result.stderr == "note: the content has problems (1 error, 0 warnings); run `emcon check`\n"
+    assert result.stderr == "note: the content has problems (1 error, 1 warning); run `emcon check`\n"
 
 
 def _quiz_count(module: str) -> int:
@@ -159,7 +167,14 @@ def _quiz_count(module: str) -> int:
 # ---------------------------------------------------------------- new module
 
 
-def test_new_module_skeleton_passes_check(make_project, run):
+def placeholder(path: str, text: str, needle: str, loc: str) -> str:
+    """Return check's warning for the placeholder text at the line of needle."""
+    return (
+        f"{path}:{line_of(text, needle)}: warning: {loc}: placeholder text (it begins with TODO); write the real text"
+    )
+
+
+def test_new_module_skeleton_passes_check_but_warns_until_filled_in(make_project, run):
     root = make_project()
     result = run("new", "module", "phone-off", "--project", root, "--title", "Phones: off, and why")
     assert result.exit_code == 0, result.output
@@ -170,14 +185,76 @@ def test_new_module_skeleton_passes_check(make_project, run):
     data = yaml.safe_load(text)
     jsonschema.Draft202012Validator(schema_for("module")).validate(as_json(data))
     assert (data["id"], data["title"], data["quiz"][0]["source"]) == ("phone-off", "Phones: off, and why", "src")
-    assert data["rules"]["do"] == ["Say what to do, as a short command."]  # one rule, not split at the comma
+    assert data["audience"] == ["soldier"]  # the audience the curriculum already uses
+    assert data["rules"]["do"] == ["TODO: Say what to do, as a short command."]  # one rule, not split at the comma
     check = run("check", "--project", root)
     assert check.exit_code == 0, check.output
-    # the one warning left is the author's next step
-    assert problem_lines(check.output) == [
-        f"{path.as_posix()}:{line_of(text, 'id: phone-off')}: warning: module 'phone-off' is in no pack; "
-        "list it under a pack's modules to build it"
+    shown = path.as_posix()
+    # the author's next steps: fill in every placeholder, write 5 more quiz items, put the module in a pack
+    assert [line for line in problem_lines(check.output) if "phone-off" in line] == [
+        f"{shown}:{line_of(text, 'id: phone-off')}: warning: module 'phone-off' is in no pack; "
+        "list it under a pack's modules to build it",
+        placeholder(shown, text, "summary: >-", "summary"),
+        placeholder(shown, text, "    body: |", "sections[0].body"),
+        placeholder(shown, text, '  - "TODO: State the one', "key_points[0]"),
+        placeholder(shown, text, '    - "TODO: Say what to do', "rules.do[0]"),
+        placeholder(shown, text, '    - "TODO: Say what never', "rules.dont[0]"),
+        placeholder(shown, text, '    say: "TODO', "steps[0].say"),
+        placeholder(shown, text, '    ask: "TODO', "steps[1].ask"),
+        placeholder(shown, text, '    listen_for: "TODO', "steps[1].listen_for"),
+        f"{shown}:{line_of(text, 'quiz:')}: warning: quiz: 1 item; a module needs at least 6 that together assess "
+        "every objective (docs/content.md): add 5 more",
+        placeholder(shown, text, '    prompt: "TODO', "quiz[0].prompt"),
+        placeholder(shown, text, '    explanation: "TODO', "quiz[0].explanation"),
     ]
+    assert run("check", "--project", root, "--strict").exit_code == 1
+
+
+def test_new_pack_teaches_every_module_with_minutes_that_add_up(make_project, run):
+    root = make_project()
+    assert run("new", "module", "phone-off", "--project", root).exit_code == 0
+    result = run("new", "pack", "refresher", "--project", root)
+    assert result.exit_code == 0, result.output
+    path = root / "content/packs/refresher.yaml"
+    assert (
+        result.output == f"wrote {path.as_posix()}: fill it in, keep the modules it teaches, then run `emcon check`\n"
+    )
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../../.emcon/schema/pack.json"
+    data = yaml.safe_load(text)
+    jsonschema.Draft202012Validator(schema_for("pack")).validate(as_json(data))
+    assert (data["id"], data["title"], data["audience"], data["modules"]) == (
+        "refresher",
+        "Refresher",
+        "soldier",
+        ["alpha", "phone-off"],
+    )
+    assert data["minutes"] == 2 + 5 + 5 + 3 + 10  # opening, the two modules, closing, the quiz
+    check = run("check", "--project", root)
+    assert check.exit_code == 0, check.output
+    shown = path.as_posix()
+    pack_lines = [line for line in problem_lines(check.output) if "refresher.yaml" in line]
+    assert pack_lines[:7] == [
+        placeholder(shown, text, 'subtitle: "TODO', "subtitle"),
+        placeholder(shown, text, '  action: "TODO', "terminal_objective.action"),
+        placeholder(shown, text, '  condition: "TODO', "terminal_objective.condition"),
+        placeholder(shown, text, '  standard: "TODO', "terminal_objective.standard"),
+        placeholder(shown, text, '    say: "TODO', "opening[0].say"),
+        placeholder(shown, text, '    ask: "TODO', "closing[0].ask"),
+        placeholder(shown, text, '    listen_for: "TODO', "closing[0].listen_for"),
+    ]
+    assert "module 'phone-off' is in no pack" not in check.output
+    assert run("check", "--project", root, "--strict").exit_code == 1
+
+
+def test_new_pack_needs_a_module_first(make_project, run):
+    root = make_project({"content/sources.yaml": "[]\n"}, base={})
+    result = run("new", "pack", "first", "--project", root)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: a pack teaches modules, and there are none yet: write one with `emcon new module ID`\n"
+    )
+    assert not (root / "content/packs").exists()
 
 
 def test_new_module_refuses_to_overwrite(make_project, run):

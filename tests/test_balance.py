@@ -92,4 +92,5 @@ def test_strict_fails_on_a_balance_warning(make_project, run):
     _, result = check(make_project, run, module_with(*(single(n, "a") for n in range(4))), pack_with(4), "--strict")
     assert result.exit_code == 1
     assert "warning: quiz: the right answers of this pack's 4 single-choice items are a 4, b 0, c 0" in result.output
-    assert result.output.strip().endswith("0 errors, 1 warning")
+    assert "warning: quiz: 4 items; a module needs at least 6" in result.output
+    assert result.output.strip().endswith("0 errors, 2 warnings"), result.output

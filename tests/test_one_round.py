@@ -7,7 +7,7 @@ records up (timings, "in no pack", "cited nowhere") stay silent rather than gues
 
 from __future__ import annotations
 
-from conftest import GLOSSARY, MODULE, PACK, SOURCES
+from conftest import FEW_ITEMS, GLOSSARY, MODULE, PACK, QUIZ_LINE, SOURCES
 
 BETA = (
     MODULE.replace("id: alpha", "id: beta")
@@ -39,11 +39,13 @@ def test_one_error_in_each_of_five_files_gives_all_five_in_one_run(make_project,
         f"{shown}/content/modules/alpha.yaml:11: objectives[0].bloom: 'memorize' is not one of "
         "'remember', 'understand', 'apply', 'analyze', 'evaluate' or 'create'",
         # a cross-reference in a file that failed validation, reported in the same run
+        f"{shown}/content/modules/alpha.yaml:{QUIZ_LINE}: warning: {FEW_ITEMS}",  # and lint, in the same run
         f"{shown}/content/modules/alpha.yaml:41: quiz[1].source: source 'scr' is not defined (did you mean 'src'?)",
         f"{shown}/content/modules/beta.yaml:5: minuets: unknown key 'minuets' (did you mean 'minutes'?)",
+        f"{shown}/content/modules/beta.yaml:{QUIZ_LINE}: warning: {FEW_ITEMS}",
         f"{shown}/content/packs/basic.yaml:4: minutes: expected a whole number, got text ('six')",
         f"{shown}/content/sources.yaml:7: [1].date: expected a date like 2026-11-22, got text ('last week')",
-        "6 errors, 0 warnings",
+        "6 errors, 2 warnings",
     ]
     # No follow-on noise: beta's src2 and alpha's imsi are defined by records that failed, the modules are in
     # the pack that failed, and the pack's minutes are not added up while a module's minutes are unknown.
@@ -53,9 +55,10 @@ def test_a_pack_that_cannot_be_read_leaves_its_modules_unwarned(make_project, ru
     root = make_project({"content/packs/basic.yaml": PACK.replace("modules: [alpha]", "modules: [alpha")})
     result = run("check", "--project", root)
     assert result.stderr.splitlines() == [
+        f"{root.as_posix()}/content/modules/alpha.yaml:{QUIZ_LINE}: warning: {FEW_ITEMS}",
         f"{root.as_posix()}/content/packs/basic.yaml:7: YAML syntax error: expected ',' or ']', but got ':' "
         "(while parsing a flow sequence that starts at line 6)",
-        "1 error, 0 warnings",
+        "1 error, 1 warning",
     ]  # and no "module 'alpha' is in no pack"
 
 
@@ -73,8 +76,9 @@ def test_a_module_whose_objective_fails_is_still_checked_without_noise(make_proj
         f"{shown}:11: objectives[0].bloom: 3 is not one of 'remember', 'understand', 'apply', 'analyze', "
         "'evaluate' or 'create'",
         f"{shown}:14: sections[0].figure.file: figure file 'figures/none.svg' not found in content/",
-        f"{shown}:39: glossary[1]: glossary term 'imsi' is not defined",
-        "3 errors, 0 warnings",
+        f"{shown}:{QUIZ_LINE}: glossary[1]: glossary term 'imsi' is not defined",
+        f"{shown}:{QUIZ_LINE + 1}: warning: {FEW_ITEMS}",
+        "3 errors, 1 warning",
     ]
 
 
@@ -89,5 +93,6 @@ def test_a_step_showing_a_part_that_failed_is_not_reported(make_project, run):
     assert result.stderr.splitlines() == [
         f"{shown}:28: sections[1].body: missing required key",
         f"{shown}:38: steps[0].shows[1]: 'quotes[3]' is not a part of this module; it has quotes[0] to quotes[0]",
-        "2 errors, 0 warnings",
+        f"{shown}:{QUIZ_LINE + 1}: warning: {FEW_ITEMS}",
+        "2 errors, 1 warning",
     ]

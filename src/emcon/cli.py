@@ -254,6 +254,21 @@ def new_module(project_dir: Path, ident: str, title: str | None) -> None:
     click.echo(f"wrote {shown_path(path)}: fill it in, add it to a pack, then run `emcon check`")
 
 
+@new.command("pack")
+@project_option
+@click.argument("ident", metavar="ID")
+@click.option("--title", help="The pack's title [default: from the id].")
+def new_pack(project_dir: Path, ident: str, title: str | None) -> None:
+    """Write content/packs/ID.yaml, a skeleton that passes check, teaching every module."""
+    import datetime
+
+    from .project import shown_path
+    from .scaffold import new_pack as write_pack
+
+    path = write_pack(project_dir.resolve(), ident, title, datetime.date.today())
+    click.echo(f"wrote {shown_path(path)}: fill it in, keep the modules it teaches, then run `emcon check`")
+
+
 @main.command()
 @click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
 def init(folder: Path) -> None:

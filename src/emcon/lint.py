@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from .errors import Problem
+from .errors import Problem, count
 from .loader import loc_text
 from .model import Module, Pack, SingleChoice, TrueFalse, letters
 from .quiz import draw_items
@@ -72,11 +72,59 @@ def lint_project(project: Project) -> list[Problem]:
     """
     readable = project.readable
     problems: list[Problem] = []
-    for lint in (lint_objectives, lint_packless_modules, lint_unused_terms, lint_explanations):
+    for lint in (
+        lint_objectives,
+        lint_packless_modules,
+        lint_unused_terms,
+        lint_explanations,
+        lint_placeholders,
+        lint_quiz_size,
+    ):
         problems += lint(readable)
     for lint in (lint_lengths, lint_answer_balance, lint_objective_coverage):
         problems += lint(project)
     return problems
+
+
+# Text that starts with this word is a placeholder: the skeletons of `emcon new` are full of it.
+PLACEHOLDER = "TODO"
+# docs/content.md: "at least 6 items, together assessing every objective".
+MIN_QUIZ_ITEMS = 6
+
+
+def lint_placeholders(project: Project) -> Iterator[Problem]:
+    """No text is still a placeholder (it begins with TODO)."""
+    cur = project.curriculum
+    records = [("module", m) for m in cur.modules.values()] + [("pack", p) for p in cur.packs.values()]
+    records += [("source", s) for s in cur.sources.values()] + [("term", t) for t in cur.glossary.values()]
+    for kind, record in records:
+        for loc, text in _texts(project.raw(kind, record.id), ()):
+            if text.lstrip().startswith(PLACEHOLDER):
+                message = f"{loc_text(loc)}: placeholder text (it begins with {PLACEHOLDER}); write the real text"
+                yield project.problem(kind, record.id, loc, message, "warning")
+
+
+def _texts(value, loc: tuple) -> Iterator[tuple[tuple, str]]:
+    """Yield every text inside a record as read from its file, with its location."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict | list):
+        for key, inner in value.items() if isinstance(value, dict) else enumerate(value):
+            yield from _texts(inner, loc + (key,))
+
+
+def lint_quiz_size(project: Project) -> Iterator[Problem]:
+    """Every module has the quiz items the docs ask for, so forms can draw on each objective."""
+    for module in project.curriculum.modules.values():
+        if "quiz" in project.damaged.get(("module", module.id), frozenset()):
+            continue  # items left out of a module that failed validation: its count is unknown
+        have = len(module.quiz)
+        if have < MIN_QUIZ_ITEMS:
+            message = (
+                f"quiz: {count(have, 'item')}; a module needs at least {MIN_QUIZ_ITEMS} "
+                f"that together assess every objective (docs/content.md): add {MIN_QUIZ_ITEMS - have} more"
+            )
+            yield project.problem("module", module.id, ("quiz",), message, "warning")
 
 
 def lint_objectives(project: Project) -> Iterator[Problem]:

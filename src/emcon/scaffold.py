@@ -1,12 +1,14 @@
-"""Start new content: a module skeleton (`emcon new module`) or a curriculum (`emcon init`)."""
+"""Start new content: a module or pack skeleton (`emcon new module|pack`) or a curriculum (`emcon init`)."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import errno
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path, PurePosixPath
@@ -22,28 +24,87 @@ from .writer import create_file, make_folders
 
 SKELETONS = files("emcon") / "skeletons"
 RENAMED = {"gitignore": ".gitignore"}  # dotfiles travel badly as package data
+FALLBACK_AUDIENCE = "civilian"  # a skeleton's audience in a curriculum that names none yet
 
 
 def new_module(root: Path, ident: str, title: str | None) -> Path:
     """Write content/modules/<ident>.yaml from the commented skeleton; return its path."""
+    project = _project_for(root, ident)
+    path = _free_path(root, "modules", ident)
+    audiences = _audiences(project)
+    fields = {
+        "id": ident,
+        "title": json.dumps(title or _title_from(ident), ensure_ascii=False),
+        "audience": audiences[0],
+        "audiences_known": f" ({', '.join(audiences)} in this curriculum)" if len(audiences) > 1 else "",
+    }
+    source = next(iter(project.curriculum.sources), None)  # the skeleton's quiz item cites it
+    quiz = "module-quiz.yaml" if source else "module-noquiz.yaml"
+    fields["quiz"] = _fill(quiz, id=ident, source=source or "")
+    _write_skeleton(root, "modules", path, _fill("module.yaml", **fields))
+    return path
+
+
+def new_pack(root: Path, ident: str, title: str | None, today: datetime.date) -> Path:
+    """Write content/packs/<ident>.yaml, teaching every module of the curriculum, from the skeleton; return its path."""
+    project = _project_for(root, ident)
+    path = _free_path(root, "packs", ident)
+    cur = project.curriculum
+    if not cur.modules:
+        message = "a pack teaches modules, and there are none yet: write one with `emcon new module ID`"
+        raise click.ClickException(message)
+    audience = _audiences(project)[0]
+    taught = sorted(m.id for m in cur.modules.values() if audience in m.audience) or sorted(cur.modules)
+    modules = [cur.modules[m].for_audience(audience) for m in taught]
+    items = sum(len(m.quiz) for m in modules)
+    quiz_minutes = 10 if items else 0  # a pack whose modules hold no item prints no quiz
+    fields = {
+        "id": ident,
+        "title": json.dumps(title or _title_from(ident), ensure_ascii=False),
+        "audience": audience,
+        "minutes": str(OPENING + sum(m.minutes for m in modules) + CLOSING + quiz_minutes),
+        "date": today.isoformat(),
+        "modules": ", ".join(taught),
+        "questions": str(min(max(items, 1), 10)),
+    }
+    _write_skeleton(root, "packs", path, _fill("pack.yaml", **fields))
+    return path
+
+
+OPENING, CLOSING = 2, 3  # the minutes of the pack skeleton's opening and closing steps
+
+
+def _project_for(root: Path, ident: str):
+    """Return the loaded project to add ident to; refuse a bad id or a project that cannot be read."""
     if not re.match(ID_PATTERN, ident) or len(ident) > ID_MAX:
         message = f"{ident!r} is not a valid id: use lowercase letters, digits and hyphens"
         raise click.BadParameter(message, param_hint="ID")
     project, problems = load_project(root)
     if project is None:
         raise ContentError(problems)
-    path = root / CONTENT / "modules" / f"{ident}.yaml"
+    return project
+
+
+def _free_path(root: Path, folder: str, ident: str) -> Path:
+    path = root / CONTENT / folder / f"{ident}.yaml"
     if os.path.lexists(path):
         raise click.ClickException(f"{shown_path(path)} already exists; choose another id or edit that file")
-    fields = {"id": ident, "title": json.dumps(title or _title_from(ident), ensure_ascii=False)}
-    source = next(iter(project.curriculum.sources), None)  # the skeleton's quiz item cites it
-    quiz = "module-quiz.yaml" if source else "module-noquiz.yaml"
-    fields["quiz"] = _fill(quiz, id=ident, source=source or "")
-    with _writing(path):
-        write_schemas(root)  # first: a refused .emcon/ leaves no module behind
-        make_folders(root, PurePosixPath(CONTENT, "modules"))  # real folders of the project, no link out of it
-        create_file(path, _fill("module.yaml", **fields).encode())  # a new file, never through a link
     return path
+
+
+def _audiences(project) -> list[str]:
+    """Return the audience ids this curriculum uses, most used first (a fallback when it has none yet)."""
+    cur = project.curriculum
+    used = Counter(p.audience for p in cur.packs.values())
+    used.update(a for m in cur.modules.values() for a in m.audience)
+    return [a for a, _ in used.most_common()] or [FALLBACK_AUDIENCE]
+
+
+def _write_skeleton(root: Path, folder: str, path: Path, text: str) -> None:
+    with _writing(path):
+        write_schemas(root)  # first: a refused .emcon/ leaves no file behind
+        make_folders(root, PurePosixPath(CONTENT, folder))  # real folders of the project, no link out of it
+        create_file(path, text.encode())  # a new file, never through a link
 
 
 @contextlib.contextmanager

@@ -96,3 +96,19 @@ def test_a_step_showing_a_part_that_failed_is_not_reported(make_project, run):
         f"{shown}:{QUIZ_LINE + 1}: warning: {FEW_ITEMS}",
         "2 errors, 1 warning",
     ]
+
+
+def test_two_problems_in_one_part_are_both_reported_and_nothing_else_breaks(make_project, run):
+    pack = PACK + "card:\n  do: [a, b, c, d]\n  remember:\n    - " + "x" * 91 + "\n"
+    module = MODULE.replace("rules:\n  do: [Switch it off.]\n  dont: [Gather at signal spots.]\n", "rules: {}\n")
+    root = make_project({"content/packs/basic.yaml": pack, "content/modules/alpha.yaml": module})
+    result = run("check", "--project", root)
+    shown = root.as_posix()
+    assert result.stderr.splitlines() == [
+        f"{shown}/content/modules/alpha.yaml:29: rules.do: missing required key",
+        f"{shown}/content/modules/alpha.yaml:29: rules.dont: missing required key",
+        f"{shown}/content/modules/alpha.yaml:{QUIZ_LINE - 2}: warning: {FEW_ITEMS}",
+        f"{shown}/content/packs/basic.yaml:9: card.do: is too long: at most 3 items",
+        f"{shown}/content/packs/basic.yaml:11: card.remember[0]: is too long: at most 90 characters",
+        "4 errors, 1 warning",
+    ]

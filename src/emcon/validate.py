@@ -59,26 +59,35 @@ def salvage_record(doc: Document, cls: type[M], loc: Loc = ()) -> tuple[M | None
         try:
             return lenient.model_validate(data), frozenset(damaged)
         except ValidationError as exc:
-            errors = exc.errors(include_url=False)
-        drops: set[tuple[Loc, int]] = set()
-        for error in errors:
-            where = _data_loc(data, (), error["loc"])
-            if not where or where[0] == "id":
-                return None, frozenset()
-            if error["type"] == "extra_forbidden":
-                _at(data, where[:-1]).pop(where[-1], None)
-                continue
-            damaged.add(where[0])
+            failed = [(_data_loc(data, (), e["loc"]), e["type"]) for e in exc.errors(include_url=False)]
+        unknown = [where for where, kind in failed if kind == "extra_forbidden" and where]
+        failed = [where for where, kind in failed if kind != "extra_forbidden" or not where]
+        if any(not where or where[0] == "id" or where[0] not in cls.model_fields for where in failed):
+            return None, frozenset()  # the record as a whole, or its id: nothing to check it by
+        damaged.update(where[0] for where in failed)
+        cut = {where[0] for where in failed if not any(isinstance(part, int) for part in where)}
+        drops = set()
+        for where in failed:
             index = next((k for k, part in enumerate(where) if isinstance(part, int)), None)
-            if index is not None:
+            if index is not None and where[0] not in cut:
                 drops.add((where[:index], where[index]))
-            else:
-                data.pop(where[0], None)
-                if cls.model_fields[where[0]].is_required():
-                    emptied.add(where[0])
+        for where in unknown:  # first: leaving out a key moves no list item
+            _remove(data, where[:-1], where[-1])
         for container, index in sorted(drops, key=lambda drop: -drop[1]):
-            del _at(data, container)[index]
+            _remove(data, container, index)
+        for name in cut:
+            data.pop(name, None)
+            if cls.model_fields[name].is_required():
+                emptied.add(name)
     return None, frozenset()
+
+
+def _remove(data: Any, container: Loc, key: Any) -> None:
+    """Remove data[container][key], if it is still there."""
+    try:
+        del _at(data, container)[key]
+    except (KeyError, IndexError, TypeError):
+        pass
 
 
 @lru_cache(maxsize=64)

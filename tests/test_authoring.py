@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 import emcon
-from conftest import FEW_ITEMS, MODULE, PACK, QUIZ_LINE, REPO, line_of
+from conftest import FEW_ITEMS, MODULE, PACK, QUIZ_LINE, REPO, flat, line_of
 from emcon.cli import main
 from emcon.schema import KINDS, schema_for
 from emcon.theme import default_theme_dir
@@ -285,32 +285,72 @@ def test_new_module_without_sources_still_passes_check(make_project, run):
 # ---------------------------------------------------------------- init
 
 
-def test_init_makes_a_curriculum_that_checks_clean_and_builds(tmp_path, run):
+INIT_FILES = {
+    "emcon.yaml": "settings",
+    "content/modules/using-a-fire-extinguisher.yaml": "module",
+    "content/packs/staff-induction.yaml": "pack",
+    "content/packs/warden-course.yaml": "pack",
+    "content/sources.yaml": "sources",
+    "content/glossary.yaml": "glossary",
+}
+# Words of the default curriculum (emissions discipline at the front) that a neutral example must not use.
+SUBJECT_WORDS = re.compile(
+    r"phone|soldier|civilian|front line|the front|artillery|shell|ukrain|russia|military|emission|sigint|"
+    r"unclassified|distribution a|husarivka|makiivka",
+    re.IGNORECASE,
+)
+
+
+def test_init_asks_nothing_and_writes_a_neutral_example_of_every_feature(tmp_path, run):
     folder = tmp_path / "course"
-    result = run("init", folder)
+    result = CliRunner().invoke(main, ["init", str(folder)], input="")  # nothing to answer
     assert result.exit_code == 0, result.output
-    assert (folder / "templates/README.md").is_file() and (
-        folder / ".gitignore"
-    ).read_text() == "build/\n.build.emcon-lock\n"
-    for name, kind in (
-        ("content/modules/phones-in-a-group.yaml", "module"),
-        ("content/packs/first-pack.yaml", "pack"),
-        ("content/sources.yaml", "sources"),
-        ("content/glossary.yaml", "glossary"),
-    ):
+    written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert [p for p in written if not p.startswith(".emcon/")] == sorted(
+        [
+            *INIT_FILES,
+            ".gitignore",
+            "content/figures/pass.svg",
+            "sources/example-guide.txt",
+            "templates/README.md",
+        ]
+    )
+    assert (folder / ".gitignore").read_text() == "build/\n.build.emcon-lock\n"
+    for name in written:
+        if not name.startswith(".emcon/"):
+            assert not SUBJECT_WORDS.findall((folder / name).read_text(encoding="utf-8")), name
+    for name, kind in INIT_FILES.items():
         text = (folder / name).read_text(encoding="utf-8")
         schema = json.loads(((folder / name).parent / text.splitlines()[0].split("$schema=")[1]).read_text())
         assert schema["title"] == f"emcon {kind}"  # the editor's line points at the right schema
         jsonschema.Draft202012Validator(schema).validate(as_json(yaml.safe_load(text)))
-    check = run("check", "--project", folder, "--strict")
+    module = yaml.safe_load((folder / "content/modules/using-a-fire-extinguisher.yaml").read_text(encoding="utf-8"))
+    assert sorted({item["type"] for item in module["quiz"]}) == sorted(
+        ["single", "multiple", "true-false", "short", "matching", "ordering"]
+    )
+    assert any("figure" in s for s in module["sections"]) and module["quotes"] and module["case_studies"]
+    assert all(module["steps"][0].get(k) for k in ("say", "ask", "listen_for"))
+    assert module["exercises"][0]["rubric"] and module["per_audience"] and module["glossary"]
+    assert any(s.get("audiences") for s in module["sections"])
+
+
+def test_init_checks_clean_with_its_sources_and_builds(tmp_path, run):
+    folder = tmp_path / "course"
+    assert run("init", folder).exit_code == 0
+    check = run("check", "--project", folder, "--strict", "--sources", folder / "sources")
     assert check.exit_code == 0, check.output
-    assert check.output.endswith("1 module, 1 pack: 0 errors, 0 warnings\n")
+    assert check.output == "1 module, 2 packs: 0 errors, 0 warnings\n"  # its quote was found in its source
     build = run("build", "--project", folder, "--only", "briefing-html", "--only", "briefing-pdf")
     assert build.exit_code == 0, build.output
-    pdf = PdfReader(folder / "build/first-pack/briefing.pdf")
-    text = "\n".join(page.extract_text() for page in pdf.pages)
-    assert "Phones near the front" in text and "A group of phones in one place marks that place." in text
-    assert "Phones in a group" in (folder / "build/first-pack/briefing.html").read_text(encoding="utf-8")
+    staff = flat(
+        "\n".join(page.extract_text() for page in PdfReader(folder / "build/staff-induction/briefing.pdf").pages)
+    )
+    warden = flat(
+        "\n".join(page.extract_text() for page in PdfReader(folder / "build/warden-course/briefing.pdf").pages)
+    )
+    assert "Fire safety for all staff" in staff and "Pull, aim low, squeeze, sweep." in staff
+    assert "For fire wardens: after the fire" in warden and "For fire wardens" not in staff
+    assert "Using a portable fire extinguisher" in (folder / "build/staff-induction/briefing.html").read_text("utf-8")
 
 
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path, run):

@@ -272,13 +272,16 @@ def new_pack(project_dir: Path, ident: str, title: str | None) -> None:
 @main.command()
 @click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
 def init(folder: Path) -> None:
-    """Start a new curriculum in DIR: one example module and pack, templates/ for overrides."""
+    """Start a new curriculum in DIR, asking nothing: a neutral example of every feature, templates/ for overrides."""
     from .project import shown_path
     from .scaffold import init_project
 
     for path in init_project(folder):
         click.echo(f"wrote {shown_path(path)}")
-    click.echo(f"next: cd {shown_path(folder.resolve())} && emcon check && emcon build (or emcon serve to preview)")
+    click.echo(
+        f"next: cd {shown_path(folder.resolve())} && emcon check --sources sources && emcon build "
+        "(or emcon serve to preview)"
+    )
 
 
 @main.command()

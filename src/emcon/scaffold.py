@@ -24,7 +24,7 @@ from .writer import create_file, make_folders
 
 SKELETONS = files("emcon") / "skeletons"
 RENAMED = {"gitignore": ".gitignore"}  # dotfiles travel badly as package data
-FALLBACK_AUDIENCE = "civilian"  # a skeleton's audience in a curriculum that names none yet
+FALLBACK_AUDIENCE = "learners"  # a skeleton's audience in a curriculum that declares and uses none yet
 
 
 def new_module(root: Path, ident: str, title: str | None) -> Path:
@@ -93,11 +93,12 @@ def _free_path(root: Path, folder: str, ident: str) -> Path:
 
 
 def _audiences(project) -> list[str]:
-    """Return the audience ids this curriculum uses, most used first (a fallback when it has none yet)."""
+    """Return the audience ids of this curriculum: declared in emcon.yaml, else used, most used first."""
     cur = project.curriculum
     used = Counter(p.audience for p in cur.packs.values())
     used.update(a for m in cur.modules.values() for a in m.audience)
-    return [a for a, _ in used.most_common()] or [FALLBACK_AUDIENCE]
+    declared = list(project.settings.audiences)
+    return declared + [a for a, _ in used.most_common() if a not in declared] or [FALLBACK_AUDIENCE]
 
 
 def _write_skeleton(root: Path, folder: str, path: Path, text: str) -> None:
@@ -128,7 +129,7 @@ def _fill(name: str, **fields: str) -> str:
 
 
 def init_project(folder: Path) -> list[Path]:
-    """Write a new curriculum with one example module and pack into folder; return the files."""
+    """Write a new curriculum into folder: the example module, its two packs and their files; return the files."""
     if folder.is_symlink():
         raise click.ClickException(f"{shown_path(folder)} is a symbolic link; name a new folder for emcon init")
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):

@@ -8,7 +8,7 @@ import os
 from click.testing import CliRunner
 
 from audit import outside, traced
-from conftest import tree_digest
+from conftest import FEW_ITEMS, QUIZ_LINE, tree_digest
 from emcon.cli import main
 from emcon.fingerprint import inputs_digest, pack_digest
 from emcon.theme import default_theme_dir
@@ -59,6 +59,7 @@ def test_a_file_name_that_is_not_utf8_is_a_clean_error(project):
             assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
             assert result.stderr.splitlines() == [
                 "content/fig\\xff:1: the file name is not valid UTF-8; rename it",
+                f"content/modules/alpha.yaml:{QUIZ_LINE}: warning: {FEW_ITEMS}",
                 "content/modules/caf\\xe9.yaml:1: the file name is not valid UTF-8; rename it",
                 "2 errors, 1 warning",  # and the warning that the module has 2 quiz items of the 6 asked for
             ]

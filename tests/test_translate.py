@@ -103,6 +103,20 @@ def test_extract_is_deterministic_and_dateless(make_project, run):
     assert "Creation-Date" not in first and "Generated-By" not in first
 
 
+def test_a_percent_in_prose_is_not_flagged_as_a_format_string(make_project, run):
+    """Babel would flag '80% of' as python-format ('% o'), and Poedit would then demand it in the translation."""
+    root = make_project({"content/modules/alpha.yaml": MODULE.replace("minutes: 5\n", "minutes: 5\n", 1)})
+    module = (root / "content/modules/alpha.yaml").read_text(encoding="utf-8")
+    assert "every time you press a button" in module
+    (root / "content/modules/alpha.yaml").write_text(
+        module.replace("every time you press a button", "80% of the time you press a button"), encoding="utf-8"
+    )
+    pot = extract(run, root)
+    assert "80% of the time" in pot and "python-format" not in pot
+    update(run, root)
+    assert "python-format" not in (root / "content/locale/uk.po").read_text(encoding="utf-8")
+
+
 def test_extract_refuses_content_with_errors(make_project, run):
     root = make_project({"content/modules/alpha.yaml": MODULE.replace("minutes: 5\n", "minutes: five\n", 1)})
     result = run("translate", "extract", "--project", root)

@@ -81,6 +81,10 @@ def merge(catalog: ContentCatalog, template: ContentCatalog) -> ContentCatalog:
 
 def catalog_bytes(catalog: ContentCatalog) -> bytes:
     """Return the catalog as a PO file: entries in content order, previous English of fuzzy ones, obsolete last."""
+    for message in catalog:
+        # Babel flags any text with a '%' as a Python format string ("80% of" reads as "% o"): these
+        # are prose, and the flag would have Poedit and `msgfmt -c` demand the '%' spec in a translation.
+        message.flags.discard("python-format")
     out = io.BytesIO()
     write_po(out, catalog, width=76, include_previous=True)
     return out.getvalue()

@@ -17,7 +17,7 @@ from emcon.project import load_project
 from emcon.slideplan import plan_deck
 from emcon.theme import Theme
 
-PACKS = ("soldier-basic", "leader-brief", "civilian-frontline")
+PACKS = ("soldier-basic", "leader-brief", "civilian-frontline", "soldier-basic-uk", "civilian-frontline-uk")
 MM = 72 / 25.4
 
 

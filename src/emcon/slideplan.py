@@ -46,6 +46,7 @@ MOST_RULE_CHARS = 165  # per column: about seven lines of 20 pt type in half a s
 MOST_RULE_LINES = 7  # per column, measured: Ukrainian words run longer than the characters suggest
 RULE_COLUMN_MM = 97  # a column of the Do and Don't slide, less its mark (slides.css), as fit.width_mm measures
 RULE_PT = 20
+TITLE_PT = 40  # a module's title slide heading (slides.css), bold
 MOST_QUOTES_IN_A_ROW = 2
 MOST_CHECK_QUESTIONS = 3
 NOTE_WORDS = 260  # notes beneath a slide on one notes page
@@ -266,7 +267,7 @@ def module_title_slide(n: int, module: Module, words: Words) -> Slide:
         for i, o in enumerate(module.objectives, 1)
     ]
     notes += [words.plain(note) for note in module.instructor_notes]
-    title_lines = math.ceil(len(module.title) / 30)  # 40 pt headings: about 30 characters a line
+    title_lines = wrapped_lines(plain_text(module.title), CAPTION_MM, TITLE_PT, bold=True)
     lines = tuple(fitting([o.action for o in module.objectives], 250 - 70 * (title_lines - 1)))
     label = f"{words.module_label(n)} · {words.minutes(module.minutes)}"
     return Slide("module", module.title, label=label, lines=lines, notes=tuple(notes), module=n)
@@ -529,14 +530,16 @@ def lines_fitting(items: list[str]) -> list[str]:
     return taken
 
 
-def wrapped_lines(text: str, width_mm: float, size_pt: float) -> int:
+def wrapped_lines(text: str, width_mm: float, size_pt: float, bold: bool = False) -> int:
     """Return how many lines text takes in a box width_mm wide, wrapped at words (fit.width_mm measures)."""
     from .fit import width_mm as measure
+    from .theme import default_theme_dir
 
+    font = default_theme_dir() / "fonts" / "NotoSans-Bold.ttf" if bold else None
     lines, line = 1, ""
     for word in text.split():
         candidate = f"{line} {word}".strip()
-        if line and measure(candidate, size_pt) > width_mm:
+        if line and measure(candidate, size_pt, font) > width_mm:
             lines, line = lines + 1, word
         else:
             line = candidate

@@ -136,6 +136,32 @@ def test_update_creates_a_catalog_with_language_plurals_and_an_empty_reviewer(ma
     assert catalog.reviewed_by == ""
 
 
+def test_a_planted_link_is_never_written_through(make_project, run, tmp_path_factory):
+    """A shipped project's links in content/locale/ must not let `translate` write a user's own files."""
+    victim = tmp_path_factory.mktemp("home") / "notes.txt"
+    victim.write_text("mine", encoding="utf-8")
+    root = make_project()
+    locale = root / "content/locale"
+    locale.mkdir()
+    (locale / ".messages.pot.tmp").symlink_to(victim)  # the temporary file's name, planted
+    (locale / "uk.po").symlink_to(victim)
+    extract(run, root)
+    result = run("translate", "update", "--project", root, "uk")
+    assert victim.read_text(encoding="utf-8") == "mine"
+    assert result.output == "content/locale/uk.po:1: 'locale/uk.po' points outside content/\n1 error, 0 warnings\n"
+    assert result.exit_code == 1
+
+
+def test_a_locale_folder_that_is_a_link_is_refused(make_project, run, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    root = make_project()
+    (root / "content/locale").symlink_to(elsewhere, target_is_directory=True)
+    result = run("translate", "extract", "--project", root)
+    assert result.exit_code == 1
+    assert result.output.endswith("messages.pot: a link or something not a folder is in the way\n")
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_a_changed_english_text_keeps_its_translation_as_fuzzy(make_project, run):
     root = make_project()
     extract(run, root)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from babel.core import Locale, UnknownLocaleError
 
 from ..errors import BuildError, ContentError
+from ..writer import create_file, make_folders
 from .catalog import LOCALE, TEMPLATE, build_template, catalog_bytes, merge, new_catalog, read_catalog
 from .texts import content_texts
 
@@ -81,8 +83,16 @@ def counts(catalog) -> Counts:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all (an interrupted write leaves the old catalog)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a catalog whole or not at all, never through a link (a shipped project may plant one)."""
+    content = path.parent.parent
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    try:
+        make_folders(content, PurePosixPath(LOCALE))  # content/locale a link out of the project is refused
+        if os.path.lexists(temporary):
+            os.unlink(temporary)  # an interrupted write's leftover, or a planted link: removed, never followed
+        create_file(temporary, data)
+        os.replace(temporary, path)  # a link at path is replaced, not written through
+    except OSError as exc:
+        in_the_way = exc.errno in (errno.ENOTDIR, errno.ELOOP)
+        reason = "a link or something not a folder is in the way" if in_the_way else exc.strerror
+        raise BuildError(f"cannot write {path}: {reason}") from None

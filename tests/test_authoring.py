@@ -146,7 +146,7 @@ def test_list_shows_modules_and_packs_of_the_default_curriculum(run):
     lines = result.output.splitlines()
     assert re.split(r"\s{2,}", lines[0]) == ["MODULE", "TITLE", "AUDIENCE", "MINUTES", "OBJECTIVES", "QUIZ", "PACKS"]
     rows = {re.split(r"\s{2,}", line)[0]: re.split(r"\s{2,}", line) for line in lines if line}
-    assert rows["husarivka"][2:] == ["civilian", "10", "2", str(_quiz_count("husarivka")), "civilian-frontline"]
+    assert rows["husarivka"][2:] == ["civilian", "10", "2", str(_quiz_count("husarivka")), "civilian-frontline,civilian-frontline-uk"]
     pack_header = next(line for line in lines if line.startswith("PACK "))
     assert re.split(r"\s{2,}", pack_header) == ["PACK", "AUDIENCE", "MINUTES", "MODULES", "FORMS"]
     assert rows["soldier-basic"] == ["soldier-basic", "soldier", "60", "6", "2"]
@@ -396,7 +396,7 @@ def test_schema_accepts_every_file_of_the_default_curriculum():
     files = [(p, "module") for p in sorted(content.glob("modules/*.yaml"))]
     files += [(p, "pack") for p in sorted(content.glob("packs/*.yaml"))]
     files += [(content / "sources.yaml", "sources"), (content / "glossary.yaml", "glossary")]
-    assert len(files) == 8 + 3 + 2
+    assert len(files) == 8 + 5 + 2  # modules, packs (two of them Ukrainian editions), sources and glossary
     for path, kind in files:
         data = as_json(yaml.safe_load(path.read_text(encoding="utf-8")))
         jsonschema.Draft202012Validator(schema_for(kind)).validate(data)

@@ -20,29 +20,12 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from conftest import flat
-from emcon.cli import main
+from emcon.cli import OUTPUT_KINDS, main
 from emcon.model import Pack
 from emcon.settings import Settings, pack_settings
 
 FIXTURE = Path(__file__).parent / "fixtures" / "other-subject"
-EVERY_KIND = {
-    "briefing-pdf",
-    "briefing-html",
-    "instructor-pdf",
-    "slides-pdf",
-    "notes-pdf",
-    "slides-pptx",
-    "card-pdf",
-    "exercise-pdf",
-    "quiz-pdf",
-    "key-pdf",
-    "quiz-html",
-    "answer-sheet-pdf",
-    "gift",
-    "moodle-xml",
-    "qti21",
-    "qti12-canvas",
-}
+EVERY_KIND = set(OUTPUT_KINDS)
 # The default curriculum's subject, audiences and markings: none may show in another curriculum's outputs.
 SUBJECT_WORDS = re.compile(
     r"\b(phones?|emissions?|emit\w*|soldiers?|civilians?|leaders?|commanders?|NCOs?|military|front|frontline"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from . import markdown
 from .errors import Problem, count
 from .i18n.checks import check_translations
-from .lint import lint_project
+from .lint import lint_project, texts_in
 from .loader import Refused, confined, loc_text, not_utf8
 from .model import NO_COPY, ChoiceItem, Matching, Module, MultipleResponse, Ordering, letters, pack_timing
 from .settings import local_text
@@ -389,7 +389,7 @@ def check_links(project: Project) -> Iterator[Problem]:
     cur = project.curriculum
     records = [("module", m.id, m) for m in cur.modules.values()] + [("term", t.id, t) for t in cur.glossary.values()]
     for kind, ident, record in records:
-        for loc, text in _texts(record.model_dump(), ()):
+        for loc, text in texts_in(record.model_dump()):
             if markdown.too_deep(text):
                 message = (
                     f"lists or quotes are nested too deep (about {markdown.MAX_NESTING // 2} levels); "
@@ -426,7 +426,7 @@ def check_glyphs(project: Project) -> Iterator[Problem]:
     records = [("module", m.id, m) for m in cur.modules.values()] + [("pack", p.id, p) for p in cur.packs.values()]
     records += [("term", t.id, t) for t in cur.glossary.values()] + [("source", s.id, s) for s in cur.sources.values()]
     for kind, ident, record in records:
-        for loc, text in _texts(record.model_dump(), ()):
+        for loc, text in texts_in(record.model_dump()):
             chars = missing_glyphs(text, cover)
             if chars:
                 verb = "has" if len(chars) == 1 else "have"
@@ -436,15 +436,6 @@ def check_glyphs(project: Project) -> Iterator[Problem]:
                     "(templates/fonts/ and an @font-face in templates/css/fonts.css)"
                 )
                 yield project.problem(kind, ident, loc, message)
-
-
-def _texts(value, loc: tuple) -> Iterator[tuple[tuple, str]]:
-    """Yield every text inside a dumped record with its location."""
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, dict | list):
-        for key, inner in value.items() if isinstance(value, dict) else enumerate(value):
-            yield from _texts(inner, loc + (key,))
 
 
 def check_quotes(project: Project, sources_dir: Path) -> Iterator[Problem]:

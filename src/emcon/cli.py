@@ -206,7 +206,7 @@ def list_content(project_dir: Path) -> None:
     if project is None:
         raise ContentError(problems)
     cur = project.curriculum
-    packs_of = {m: [p.id for p in cur.packs.values() if m in p.modules] for m in cur.modules}
+    packs_of = {m: sorted(p.id for p in cur.packs.values() if m in p.modules) for m in cur.modules}
     modules = [("MODULE", "TITLE", "AUDIENCE", "MINUTES", "OBJECTIVES", "QUIZ", "PACKS")]
     modules += [
         (

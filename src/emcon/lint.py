@@ -98,19 +98,19 @@ def lint_placeholders(project: Project) -> Iterator[Problem]:
     records = [("module", m) for m in cur.modules.values()] + [("pack", p) for p in cur.packs.values()]
     records += [("source", s) for s in cur.sources.values()] + [("term", t) for t in cur.glossary.values()]
     for kind, record in records:
-        for loc, text in _texts(project.raw(kind, record.id), ()):
+        for loc, text in texts_in(project.raw(kind, record.id)):
             if text.lstrip().startswith(PLACEHOLDER):
                 message = f"{loc_text(loc)}: placeholder text (it begins with {PLACEHOLDER}); write the real text"
                 yield project.problem(kind, record.id, loc, message, "warning")
 
 
-def _texts(value, loc: tuple) -> Iterator[tuple[tuple, str]]:
-    """Yield every text inside a record as read from its file, with its location."""
+def texts_in(value, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Yield every text inside a record (as read from its file, or dumped), with its location."""
     if isinstance(value, str):
         yield loc, value
     elif isinstance(value, dict | list):
         for key, inner in value.items() if isinstance(value, dict) else enumerate(value):
-            yield from _texts(inner, loc + (key,))
+            yield from texts_in(inner, loc + (key,))
 
 
 def lint_quiz_size(project: Project) -> Iterator[Problem]:

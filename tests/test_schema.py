@@ -254,3 +254,9 @@ def test_every_file_of_a_valid_project_is_valid(project):
             f"{e.json_path}: {e.message}" for e in jsonschema.Draft202012Validator(SCHEMAS[kind]).iter_errors(data)
         ]
         assert errors == [], path
+
+
+def test_a_field_the_translation_sets_is_not_offered_to_authors():
+    """Quote.original comes from a pack's catalog, never from a module: the editor must not suggest it."""
+    quote = schema_for("module")["$defs"]["Quote"]
+    assert "original" not in quote["properties"] and quote["additionalProperties"] is False

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic import Strict as StrictType
+from pydantic.json_schema import SkipJsonSchema
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"  # lowercase letters, digits and hyphens
 ID_MAX = 64
@@ -152,7 +153,7 @@ class Quote(ForAudiences):
     """the id of the source (sources.yaml) that reports the words"""
     context: Line | None = None
     """when and where it was said, for instructors and reviewers"""
-    original: Text | None = None
+    original: SkipJsonSchema[Text | None] = None  # not in the schema: an editor must not offer it
     """set by the translation of a pack, never written: the quote as in its source, printed beside the translation"""
 
 

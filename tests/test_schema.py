@@ -213,7 +213,7 @@ def test_an_optional_value_keeps_its_own_message():
 def test_editors_get_words_not_a_regular_expression():
     module = SCHEMAS["module"]
     assert module["properties"]["id"]["patternErrorMessage"] == (
-        "an id: lowercase letters, digits and hyphens, e.g. every-button-emits"
+        "an id: lowercase letters, digits and hyphens, e.g. first-steps"
     )
     patterns = [node for _, node in walk(module) if "pattern" in node]
     assert patterns and all({"patternErrorMessage", "errorMessage"} & node.keys() for node in patterns)

@@ -288,7 +288,7 @@ def test_the_default_settings_have_no_diagnostics(yamlls, workspace):
         (
             "audiences:\n  deployed personnel: Deployed personnel\n",
             "  deployed",
-            "an id: lowercase letters, digits and hyphens, e.g. every-button-emits",
+            "an id: lowercase letters, digits and hyphens, e.g. first-steps",
         ),
         # the server names the mapping only, not `none`; emcon check says both
         ("markings: no\n", "markings", 'Incorrect type. Expected "Markings | null".'),

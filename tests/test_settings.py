@@ -249,3 +249,12 @@ def test_a_text_missing_in_a_packs_language_is_a_warning_at_its_line(make_projec
     )
     assert expected in result.output.splitlines()
     assert "organisation" not in result.output
+
+
+@pytest.mark.parametrize("kind", ["module", "pack", "sources", "glossary", "settings"])
+def test_the_schemas_every_new_project_gets_speak_of_no_subject(kind):
+    """`emcon init` writes the schemas into .emcon/: their examples and messages show in any author's editor."""
+    from emcon.schema import schema_text
+
+    text = schema_text(kind)
+    assert not SUBJECT_WORDS.search(text), SUBJECT_WORDS.findall(text)[:10]

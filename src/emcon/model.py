@@ -63,7 +63,7 @@ class ForAudiences(Strict):
 class Source(Strict):
     """A bibliographic record that modules cite by id."""
 
-    id: Id = Field(examples=["nyt-ap-2023"])
+    id: Id = Field(examples=["handbook-2024"])
     """what quotes, case studies and quiz items write to cite this source"""
     title: Line
     """the title of the article, report or book, as published"""
@@ -77,7 +77,7 @@ class Source(Strict):
     """the authors, one a line, as credited"""
     reliability: Text
     """how far the source can be trusted and how to use its claims; readers see it in the bibliography"""
-    file: Line | None = Field(None, examples=["nyt-ap-2023.txt", NO_COPY])
+    file: Line | None = Field(None, examples=["handbook-2024.txt", NO_COPY])
     """the local copy of the source's text, a file in the folder given to `emcon check --sources DIR`, which
     checks every quote against it; `none` when there is no local copy (a web page only): its quotes are then
     reported as not verified"""
@@ -86,13 +86,13 @@ class Source(Strict):
 class GlossaryTerm(Strict):
     """A term a module can reference; defined once for the curriculum."""
 
-    id: Id = Field(examples=["sigint"])
+    id: Id = Field(examples=["first-aid"])
     """what a module's `glossary` list writes to show this term"""
-    term: Line = Field(examples=["SIGINT"])
+    term: Line = Field(examples=["CPR"])
     """the word or abbreviation as readers meet it"""
     definition: Text
     """what it means, in a sentence or two of plain language"""
-    expansion: Line | None = Field(None, examples=["signals intelligence"])
+    expansion: Line | None = Field(None, examples=["cardiopulmonary resuscitation"])
     """what an abbreviation stands for"""
     background: Flag = False
     """general background beyond the sources: learners see it marked"""
@@ -104,9 +104,9 @@ class GlossaryTerm(Strict):
 class Objective(Strict):
     """An enabling objective in lesson-plan form."""
 
-    id: Id = Field(examples=["explain-emitting"])
+    id: Id = Field(examples=["explain-the-rule"])
     """what steps, exercises and quiz items write to name this objective"""
-    action: Line = Field(examples=["Explain why any use of a phone near the front can reveal its user"])
+    action: Line = Field(examples=["Explain why the rule protects the people it applies to"])
     """what the learner does: an observable verb first"""
     condition: Line
     """the situation or what the learner is given"""
@@ -119,7 +119,7 @@ class Objective(Strict):
 class Figure(Strict):
     """An SVG or raster image with the words a reader without sight needs."""
 
-    file: Line = Field(examples=["figures/towers.svg"])
+    file: Line = Field(examples=["figures/diagram.svg"])
     """the image file, as a path relative to content/"""
     caption: Line
     """printed under the figure"""
@@ -173,7 +173,7 @@ class CaseStudy(ForAudiences):
 class Rules(Strict):
     """The module's rules, as short commands."""
 
-    do: list[Line] = Field(min_length=1, examples=[["Switch the phone off and remove it from the position."]])
+    do: list[Line] = Field(min_length=1, examples=[["Check the pressure gauge before each shift."]])
     """what to do, one short command each"""
     dont: list[Line] = Field(min_length=1)
     """what not to do, one short command each"""
@@ -292,7 +292,7 @@ ChoiceLike = Annotated[Choice, BeforeValidator(_choice_from_text, json_schema_in
 class QuizBase(ForAudiences):
     """What every quiz item has, whatever its type."""
 
-    id: Id = Field(examples=["ebe-1"])
+    id: Id = Field(examples=["intro-1"])
     """unique in the curriculum; the answer key and the LMS exports name the item by it"""
     objective: Id
     """the id of the module's objective this item assesses"""
@@ -382,7 +382,7 @@ class ShortAnswer(QuizBase):
 
     type: Literal["short"]
     """a few words, written in"""
-    answer: list[Line] = Field(min_length=1, examples=[["airplane mode", "flight mode"]])
+    answer: list[Line] = Field(min_length=1, examples=[["fire blanket", "fire-blanket"]])
     """accepted answers, first is the model answer"""
 
 
@@ -422,7 +422,7 @@ QuizItem = Annotated[
 class Module(Strict):
     """One lesson."""
 
-    id: Id = Field(examples=["every-button-emits"])
+    id: Id = Field(examples=["first-steps"])
     """the module's id: must equal the file name without .yaml"""
     title: Line
     """the lesson's title, as headings and slides show it"""
@@ -452,7 +452,7 @@ class Module(Strict):
     """the lesson plan: learning steps whose minutes add up to the module's"""
     exercises: list[Exercise] = []
     """practical exercises, judged GO or NO-GO"""
-    glossary: list[Id] = Field([], examples=[["emcon", "sigint"]])
+    glossary: list[Id] = Field([], examples=[["cpr", "aed"]])
     """the ids of the glossary terms (glossary.yaml) this lesson uses"""
     quiz: list[QuizItem] = []
     """quiz items, at least 6, together assessing every objective"""
@@ -564,7 +564,7 @@ class AdminData(Strict):
 class Pack(Strict):
     """A set of modules taught together, with its markings and settings."""
 
-    id: Id = Field(examples=["soldier-basic"])
+    id: Id = Field(examples=["induction"])
     """the pack's id: must equal the file name without .yaml; its outputs go to build/<id>/"""
     title: Line
     """the title on the cover of every output"""
@@ -580,7 +580,7 @@ class Pack(Strict):
     """the edition's date, as YYYY-MM-DD; printed on the cover (builds never read the clock)"""
     language: Language | None = Field(None, examples=["en", "uk"])
     """the language of the pack: picks templates/strings/<language>.yaml; absent: emcon.yaml's language"""
-    translates: Id | None = Field(None, examples=["civilian-frontline"])
+    translates: Id | None = Field(None, examples=["induction"])
     """the pack this one translates: it takes that pack's keys but id and language, its texts from the catalog"""
     page_size: PageSize | None = None
     """the paper of the printed outputs; absent: emcon.yaml's page_size"""
@@ -588,7 +588,7 @@ class Pack(Strict):
     """the classification banner printed on every page; absent: emcon.yaml's markings; empty text: no banner"""
     distribution: MarkingLine | None = None
     """the distribution statement on covers and title slides; absent: emcon.yaml's markings; empty text: none"""
-    modules: list[Id] = Field(min_length=1, examples=[["every-button-emits", "how-phones-give-you-away"]])
+    modules: list[Id] = Field(min_length=1, examples=[["first-steps", "raising-the-alarm"]])
     """the ids of the modules, in teaching order"""
     terminal_objective: TerminalObjective | None = None
     """what learners can do at the end of the pack"""

@@ -24,7 +24,7 @@ KINDS = {
 }
 # What a value that misses a pattern should look like: editors show this instead of the regular expression.
 PATTERN_MESSAGES = {
-    ID_PATTERN: "an id: lowercase letters, digits and hyphens, e.g. every-button-emits",
+    ID_PATTERN: "an id: lowercase letters, digits and hyphens, e.g. first-steps",
     LETTER: "a choice letter: a, b, c, ...",
     WEB_ADDRESS: "a web address: https://... (or http://...)",
     LANGUAGE: "a language code: en, uk, en-GB, ...",

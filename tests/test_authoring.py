@@ -146,7 +146,13 @@ def test_list_shows_modules_and_packs_of_the_default_curriculum(run):
     lines = result.output.splitlines()
     assert re.split(r"\s{2,}", lines[0]) == ["MODULE", "TITLE", "AUDIENCE", "MINUTES", "OBJECTIVES", "QUIZ", "PACKS"]
     rows = {re.split(r"\s{2,}", line)[0]: re.split(r"\s{2,}", line) for line in lines if line}
-    assert rows["husarivka"][2:] == ["civilian", "10", "2", str(_quiz_count("husarivka")), "civilian-frontline,civilian-frontline-uk"]
+    assert rows["husarivka"][2:] == [
+        "civilian",
+        "10",
+        "2",
+        str(_quiz_count("husarivka")),
+        "civilian-frontline,civilian-frontline-uk",
+    ]
     pack_header = next(line for line in lines if line.startswith("PACK "))
     assert re.split(r"\s{2,}", pack_header) == ["PACK", "AUDIENCE", "MINUTES", "MODULES", "FORMS"]
     assert rows["soldier-basic"] == ["soldier-basic", "soldier", "60", "6", "2"]

@@ -65,6 +65,16 @@ def test_dates_and_numbers_are_written_the_ukrainian_way():
     assert number(1500.5, "uk") == "1\u00a0500,5"
 
 
+def test_a_count_takes_the_plural_its_language_asks_for(default_build):
+    from emcon.localize import counted
+
+    uk = {"one": "модуль", "few": "модулі", "many": "модулів", "other": "модуля"}
+    assert [counted(n, uk, "uk") for n in (1, 3, 5, 21)] == ["1 модуль", "3 модулі", "5 модулів", "21 модуль"]
+    assert [counted(n, {"one": "module", "other": "modules"}, "en") for n in (1, 2)] == ["1 module", "2 modules"]
+    index = (default_build / "index.html").read_text(encoding="utf-8")
+    assert "3 модулі" in index and "6 modules" in index and "1 modules" not in index
+
+
 def test_the_apostrophe_inside_a_ukrainian_word_is_the_modifier_letter():
     assert apostrophes("звʼязок, зв'язок, зв’язок; don't", "uk") == "звʼязок, звʼязок, звʼязок; don't"
     assert apostrophes("зв'язок", "en") == "зв'язок"

@@ -26,6 +26,19 @@ def base_language(language: str) -> str:
     return language.split("-")[0]
 
 
+def counted(n: int, nouns: dict | str, language: str) -> str:
+    """Return n with its noun in the form the language's plural rules ask for: "1 module", "5 модулів".
+
+    nouns maps CLDR plural categories (one, few, many, other) to words; a single word is used for any n.
+    """
+    if isinstance(nouns, str):
+        return f"{n} {nouns}"
+    from babel import Locale
+
+    category = Locale.parse(base_language(language)).plural_form(n)
+    return f"{n} {nouns.get(category, nouns['other'])}"
+
+
 def choice_letter(letter: str, language: str) -> str:
     """Return how a reader of the language sees the choice the model letters a, b, c."""
     shown = CHOICE_LETTERS.get(base_language(language))

@@ -70,6 +70,7 @@ class Theme:
         # What the pack's language writes differently: {{ letter | letter }}, {{ pack.date | long_date }}, ...
         for name in ("choice_letter", "form_letter", "long_date", "number", "percent", "file_size"):
             env.filters[name] = _in_language(getattr(localize, name))
+        env.filters["counted"] = localize.counted  # {{ n | counted(t.index_modules, pack.language) }}
         return env
 
     def render(self, template: str, **context) -> str:

@@ -105,6 +105,14 @@ def test_markings_none_prints_no_banner_and_a_packs_own_marking_prints_everywher
     assert 'class="banner"' not in html and 'class="marking"' not in html
 
 
+def test_the_guide_asserts_no_risk_level_or_marking_the_author_did_not_write(other_build):
+    """A pack with no risk level and no markings: the guide asks for the assessment and has no marking row."""
+    guide = flat(" ".join(p.extract_text() for p in PdfReader(other_build / "kitchen-staff/instructor.pdf").pages))
+    assert "Risk assessment level Not assessed: assess the risk before the lesson" in guide
+    assert "Risk assessment level: Not assessed: assess the risk before the lesson." in guide  # the opening's brief
+    assert "Classification" not in guide, guide[guide.find("Classification") - 200 :][:400]
+
+
 def test_the_organisation_course_and_logo_are_on_every_cover(other_build):
     for name in ("briefing.pdf", "instructor.pdf", "slides.pdf", "quiz-A.pdf"):
         first = PdfReader(other_build / "kitchen-staff" / name).pages[0]

@@ -545,8 +545,8 @@ RiskLevel = Literal["low", "medium", "high", "extremely-high"]
 class AdminData(Strict):
     """What a training manager needs before the lesson: risk, safety, ratio, equipment, rooms, references."""
 
-    risk_level: RiskLevel = "low"
-    """the residual risk after controls (ATP 5-19 levels)"""
+    risk_level: RiskLevel | None = None
+    """the residual risk after controls: low, medium, high or extremely-high (left out: the guide says to assess it)"""
     safety: list[Line] = []
     """safety considerations and their controls, briefed at the opening"""
     environment: list[Line] = []

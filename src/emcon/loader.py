@@ -32,7 +32,10 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab and
 NONCHARACTER = re.compile("[\ufdd0-\ufdef\ufffe\uffff]")  # not characters: XML and every export refuse them
 BARE_WORD = "tag:emcon:bare-word"  # yes/no/on/off/y/n unquoted: true/false to YAML 1.1, text to YAML 1.2
 BARE_WORDS = re.compile(r"^(?:yes|no|on|off|y|n)$", re.IGNORECASE)
-BARE_WORD_MESSAGE = "is true/false to some YAML readers and text to others: write true or false, or put text in quotes"
+BARE_WORD_MESSAGE = "is true/false to some YAML readers and text to others"
+BARE_WORD_FIX = "write true or false, or put text in quotes"
+# Keys where a bare no/off means something else than false: what to write there instead.
+BARE_WORD_FIXES = {"markings": "write `none` for no markings, or a mapping with classification and distribution"}
 
 # PyYAML's words for the end of the input, in the words of someone editing a file.
 SYNTAX_WORDS = (
@@ -266,7 +269,8 @@ class _Converter:
         self._count(node, loc)
         self.doc.lines.setdefault(loc, node.start_mark.line + 1)
         if node.tag == BARE_WORD:
-            self._report(node, loc, f"'{node.value}' {BARE_WORD_MESSAGE}")
+            fix = BARE_WORD_FIXES.get(loc[-1], BARE_WORD_FIX) if loc else BARE_WORD_FIX
+            self._report(node, loc, f"'{node.value}' {BARE_WORD_MESSAGE}: {fix}")
             return UNREADABLE
         if node.tag not in PLAIN_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")

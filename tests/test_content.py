@@ -170,6 +170,7 @@ def test_unassessed_objective_and_uncited_source_are_warnings(make_project, run)
     assert f"alpha.yaml:{line}: warning: objective 'name-alpha' is assessed by no quiz item" in result.output
     strict = run("check", "--project", root, "--strict")
     assert strict.exit_code == 1
+    assert strict.output.endswith("0 errors, 4 warnings (--strict: a warning fails the check)\n")
 
 
 def test_forms_too_short_to_test_every_objective_are_warned(make_project, run):

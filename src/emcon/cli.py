@@ -59,7 +59,7 @@ def load_or_fail(project_dir: Path, strict: bool = False, sources: Path | None =
 
     project, problems = load_project(project_dir, sources)
     if project is None or errors_in(problems, strict):
-        raise ContentError(problems)
+        raise ContentError(problems, strict)
     return project, problems
 
 

@@ -47,12 +47,16 @@ class ContentError(click.ClickException):
 
     exit_code = 1
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], strict: bool = False):
         self.problems = sorted(set(problems))
+        self.strict = strict  # warnings failed the run: the summary says why "0 errors" is a failure
         super().__init__(summarize(self.problems))
 
     def show(self, file=None) -> None:
-        click.echo(problem_report(self.problems), err=True)
+        report = problem_report(self.problems)
+        if self.strict and not any(p.severity == "error" for p in self.problems):
+            report += " (--strict: a warning fails the check)"
+        click.echo(report, err=True)
 
 
 class BuildError(click.ClickException):

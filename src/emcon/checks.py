@@ -381,7 +381,11 @@ def check_languages(project: Project) -> Iterator[Problem]:
             known = ", ".join(sorted({p.stem for f in folders if f.is_dir() for p in f.glob("*.yaml")}))
             add = f"templates/strings/{pack.language}.yaml"
             message = f"language: no words for '{pack.language}' (known: {known}); add {add}"
-            yield project.problem("pack", pack.id, ("language",), message)
+            raw = project.raw("pack", pack.id)
+            if project.settings_doc is not None and isinstance(raw, dict) and "language" not in raw:
+                yield project.settings_doc.problem(("language",), message)  # the language emcon.yaml gives packs
+            else:
+                yield project.problem("pack", pack.id, ("language",), message)
 
 
 def check_links(project: Project) -> Iterator[Problem]:

@@ -69,8 +69,14 @@ def test_packs_match_the_curriculum_table(curriculum):
         ),
         "civilian-frontline": ("civilian", 40, ["every-button-emits", "how-phones-give-you-away", "husarivka"]),
     }
+    expected["soldier-basic-uk"] = expected["soldier-basic"]  # the Ukrainian editions teach the same lessons
+    expected["civilian-frontline-uk"] = expected["civilian-frontline"]
     actual = {p.id: (p.audience, p.minutes, p.modules) for p in curriculum.packs.values()}
     assert actual == expected
+    assert {p.id: p.language for p in curriculum.packs.values() if p.language != "en"} == {
+        "soldier-basic-uk": "uk",
+        "civilian-frontline-uk": "uk",
+    }
 
 
 def test_at_least_three_figures_with_caption_and_alt(curriculum):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from conftest import MODULE, line_of
+from conftest import FEW_ITEMS, MODULE, QUIZ_LINE, line_of
 from emcon.i18n.apply import translate
 from emcon.project import load_project
 
@@ -175,7 +175,8 @@ def test_a_po_syntax_error_is_a_check_error_at_its_line(uk_project, run):
     assert result.output == (
         f"content/locale/uk.po:{line_of(po, 'випромінюють')}: PO syntax error: unknown or misformatted keyword: "
         'випромінюють" (a line of text is written in "quotes"; a line break inside a text is \\n)\n'
-        "1 error, 0 warnings\n"
+        f"content/modules/alpha.yaml:{QUIZ_LINE}: warning: {FEW_ITEMS}\n"
+        "1 error, 1 warning\n"
     )
 
 

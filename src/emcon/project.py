@@ -135,6 +135,8 @@ def load_settings(root: Path, problems: list[Problem]) -> tuple[Settings, Docume
         return Settings(), None
     settings, found = validate_record(doc, Settings)
     problems += found
+    if settings is None:  # the parts that did validate still serve the checks, so check reports all in one round
+        settings, _ = salvage_record(doc, Settings)
     return settings or Settings(), doc
 
 

@@ -52,7 +52,9 @@ def test_strict_makes_designer_warnings_errors(make_project, run):
     root = make_project({"content/modules/alpha.yaml": MODULE.replace("Explain why a phone emits", "Know phones")})
     result = run("check", "--project", root, "--strict")
     assert result.exit_code == 1
-    assert result.output.endswith("0 errors, 2 warnings\n")  # the vague verb, and 2 quiz items of the 6 asked for
+    assert result.output.endswith(
+        "0 errors, 2 warnings (--strict: a warning fails the check)\n"
+    )  # the vague verb, and 2 quiz items of the 6 asked for
 
 
 def test_module_in_no_pack_unused_term_and_missing_explanation(make_project, run):

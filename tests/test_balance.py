@@ -93,4 +93,4 @@ def test_strict_fails_on_a_balance_warning(make_project, run):
     assert result.exit_code == 1
     assert "warning: quiz: the right answers of this pack's 4 single-choice items are a 4, b 0, c 0" in result.output
     assert "warning: quiz: 4 items; a module needs at least 6" in result.output
-    assert result.output.strip().endswith("0 errors, 2 warnings"), result.output
+    assert result.output.strip().endswith("0 errors, 2 warnings (--strict: a warning fails the check)"), result.output

@@ -105,6 +105,16 @@ def line_of(text: str, needle: str) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
 
+# A figure with words in it, for the tests of translating a figure's words.
+TOWERS_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">\n'
+    "  <title>Two towers</title>\n"
+    '  <text x="1" y="1">left tower</text>\n'
+    '  <text x="5" y="1">right tower</text>\n'
+    "</svg>\n"
+)
+
+
 # check's warning on the minimal module, which holds 2 quiz items where docs/content.md asks for 6
 FEW_ITEMS = (
     "quiz: 2 items; a module needs at least 6 that together assess every objective (docs/content.md): add 4 more"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MODULE, line_of
+from conftest import MODULE, TOWERS_SVG, line_of
 from emcon.i18n.catalog import read_catalog
 
 
@@ -81,13 +81,7 @@ def test_extract_writes_one_entry_per_text_with_context_comment_and_line(make_pr
 
 
 def test_extract_takes_the_words_inside_svg_figures(make_project, run):
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">\n'
-        "  <title>Two towers</title>\n"
-        '  <text x="1" y="1">left tower</text>\n'
-        '  <text x="5" y="1">right tower</text>\n'
-        "</svg>\n"
-    )
+    svg = TOWERS_SVG
     root = make_project({"content/figures/towers.svg": svg})
     pot = extract(run, root)
     assert entry(pot, "figures/towers.svg:text[1]").endswith(

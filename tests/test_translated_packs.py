@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from conftest import FEW_ITEMS, MODULE, QUIZ_LINE, line_of
+from conftest import FEW_ITEMS, MODULE, QUIZ_LINE, TOWERS_SVG, line_of
 from emcon.i18n.apply import translate
 from emcon.project import load_project
 
@@ -248,13 +248,7 @@ def test_the_render_context_has_the_translated_pack_and_who_reviewed_it(uk_proje
 
 
 def test_a_figure_is_drawn_with_its_words_translated(make_project, run):
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">\n'
-        "  <title>Two towers</title>\n"
-        '  <text x="1" y="1">left tower</text>\n'
-        '  <text x="5" y="1">right tower</text>\n'
-        "</svg>\n"
-    )
+    svg = TOWERS_SVG
     module = MODULE.replace(
         "    body: |\n      A phone talks to towers.\n",
         "    figure: {file: figures/towers.svg, caption: Towers., alt: Two towers.}\n"

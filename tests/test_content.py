@@ -28,7 +28,7 @@ def curriculum():
 def test_default_content_passes_strict_check_against_the_sources(run):
     result = run("check", "--project", REPO, "--sources", SOURCES_DIR, "--strict")
     assert result.exit_code == 0, result.output
-    assert result.output.strip().endswith("8 modules, 3 packs: 0 errors, 0 warnings")
+    assert result.output.strip().endswith("8 modules, 5 packs: 0 errors, 0 warnings")
 
 
 def test_every_module_follows_the_curriculum_rules(curriculum):

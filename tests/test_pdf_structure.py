@@ -84,18 +84,29 @@ def test_every_marked_content_belongs_to_the_tree_or_is_an_artifact(build):
                 )
 
 
+# The running words of a pack's pages, in its language (the Ukrainian editions end in -uk).
+BANNER = {"en": "UNCLASSIFIED // FOR TRAINING USE", "uk": "НЕСЕКРЕТНО // ДЛЯ НАВЧАННЯ"}
+PAGE_X_OF_Y = {"en": "Page {number} of {total}", "uk": "Сторінка {number} з {total}"}
+
+
+def language_of(path: Path) -> str:
+    """Return the language of the pack a built file belongs to."""
+    return "uk" if path.parent.name.endswith("-uk") else "en"
+
+
 def test_running_banners_titles_and_page_numbers_are_artifacts(build):
     for path in pdfs(build):
         if path.name == "card.pdf" or path.name.startswith("answer-sheet"):
             continue  # no page margins: the banners are on the card or the sheet
         total = len(PdfReader(path).pages)
+        banner, page_x_of_y = BANNER[language_of(path)], PAGE_X_OF_Y[language_of(path)]
         for number, (artifact, tagged, _) in read_pages(path).items():
             where = f"{path.relative_to(build)} page {number}"
             # top and bottom banner (and on a notes page, the slide's own, drawn as an artifact)
-            assert artifact.count("UNCLASSIFIED // FOR TRAINING USE") >= 2, where
+            assert artifact.count(banner) >= 2, where
             if path.name != "slides.pdf":
-                assert f"Page {number} of {total}" in artifact, where
-                assert f"Page {number} of {total}" not in " ".join(tagged), where
+                assert page_x_of_y.format(number=number, total=total) in artifact, where
+                assert page_x_of_y.format(number=number, total=total) not in " ".join(tagged), where
             else:
                 assert f"{number} / {total}" in artifact, where
 
@@ -112,7 +123,7 @@ def test_the_card_is_tagged_once_and_printed_on_the_whole_sheet(build):
             tags = [str(e.S) for e in elements(pdf)]
         assert tags.count("/Art") == 1 and tags.count("/H1") == 1, path
         artifact, tagged, _ = read_pages(path)[1]
-        banner = "UNCLASSIFIED // FOR TRAINING USE"  # three on each copy: front top and bottom, back bottom
+        banner = BANNER[language_of(path)]  # three on each copy: front top and bottom, back bottom
         assert tagged.count(banner) == 3, path
         assert artifact.count(banner) == 3 * (3 if build == letter_of(build) else 4) - 3, path
 

@@ -157,7 +157,7 @@ def build(
             _write_build(staging, out, changed, planned, only, jobs, progress, report, theme)
             # Packs of the previous build that this one did not touch; a pack no longer in content/ is dropped.
             _keep_other_packs(staging, out, [p for p in sorted(project.curriculum.packs) if p not in changed])
-            _finish_index(staging, theme, project.curriculum.packs, project.settings)
+            _finish_index(staging, theme, packs_as_read(project), project.settings)
             _report_unchanged_packs(report, out, [p for p in packs if p not in changed], only)
             kept = {p: k for p, k in stamp.get("packs", {}).items() if (staging.root / p).is_dir()}
             staging.write(STAMP, _stamp_bytes(staging.root, inputs, report, kept | keys))
@@ -219,6 +219,16 @@ def _write_build(staging, out, packs, planned, only, jobs, progress, report, the
         staging.write(f"{pack}/{MANIFEST}", manifest_bytes(pack, entries[pack]))
         if progress is not None:
             progress.pack_done(pack, len(entries[pack]), sum(e.get("pages") or 0 for e in entries[pack]))
+
+
+def packs_as_read(project) -> dict:
+    """Return every pack in its own language, as the landing page lists it (a Ukrainian pack's title in Ukrainian)."""
+    from .i18n.apply import translation
+
+    return {
+        ident: translation(project, pack.language).curriculum.packs[ident]
+        for ident, pack in project.curriculum.packs.items()
+    }
 
 
 def _finish_index(staging: Staging, theme: Theme, packs: dict, settings=None) -> None:
